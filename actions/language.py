@@ -1,0 +1,39 @@
+"""Replies follow the language of the customer's latest message.
+
+Rasa fills the `language` slot (a custom slot mapping) on every user turn by calling
+`action_validate_slot_mappings`; conditional response variations then pick zh or en.
+"""
+
+import re
+from typing import Any, Dict, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import ValidationAction
+from rasa_sdk.types import DomainDict
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+# Latin words not glued to digits, so 5k, WM004 and L1001 say nothing about the language.
+_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])")
+# Words Chinese customers type as often as English ones.
+_NEUTRAL = {"ok", "okay", "app", "qdii", "id", "vip"}
+
+
+def detect_language(text: str) -> Optional[str]:
+    """'zh' or 'en' for a customer's message, or None when it does not tell (A, 5k, /payload)."""
+    if not text or text.startswith("/"):
+        return None
+    if _HAN.search(text):
+        return "zh"
+    words = {word.lower() for word in _LATIN_WORD.findall(text)}
+    return "en" if words - _NEUTRAL else None
+
+
+class ValidateSlotMappings(ValidationAction):
+    """Extracts the slots with custom mappings on every user turn."""
+
+    def extract_language(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        language = detect_language(tracker.latest_message.get("text") or "")
+        return {"language": language} if language else {}

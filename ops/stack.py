@@ -1,0 +1,216 @@
+"""Start the assistant's services, wait until each answers its health check, stop them cleanly.
+
+`make run` and `make shell` use it from the command line; the test session uses `Stack` directly so
+that every service starts once per session on its own ports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from web.core.config import PROJECT_ROOT, Settings, get_settings
+
+
+class ServiceFailed(RuntimeError):
+    pass
+
+
+@dataclass
+class Service:
+    name: str
+    command: list[str]
+    health_url: str
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen | None = field(default=None, repr=False)
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        # A session of its own: Ctrl-C reaches the launcher only, which then stops each
+        # service in order instead of all of them dying at once.
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+
+    def wait_healthy(self, timeout: float) -> float:
+        """Seconds until the health check answered 200; raises if the process dies or times out."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if self.process is None or self.process.poll() is not None:
+                raise ServiceFailed(f"{self.name} exited.\n{self.log_tail()}")
+            try:
+                if httpx.get(self.health_url, timeout=2).status_code == 200:
+                    return time.monotonic() - started
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise ServiceFailed(f"{self.name} not healthy after {timeout:.0f} s.\n{self.log_tail()}")
+
+    def stop(self, timeout: float = 20) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def log_tail(self, lines: int = 30) -> str:
+        if not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+class Stack:
+    """The Rasa server, the action server and the web app, wired to each other by settings."""
+
+    # Rasa rebuilds its TensorFlow graphs at start: about a minute on this machine.
+    STARTUP_TIMEOUT = {"rasa": 300.0, "actions": 60.0, "web": 60.0}
+
+    def __init__(self, settings: Settings, log_dir: Path | None = None) -> None:
+        self.settings = settings
+        log_dir = log_dir or settings.data_dir / "logs"
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        rasa_env = settings.process_environment(
+            ACTION_ENDPOINT_URL=f"{settings.actions_url}/webhook",
+            TRACKER_DB=str(settings.data_dir / "tracker.db"),
+        )
+        self.services = {
+            "actions": Service(
+                "actions",
+                [str(settings.rasa_python), "-m", "rasa_sdk", "--actions", "actions",
+                 "--port", str(settings.actions_port)],
+                f"{settings.actions_url}/health",
+                settings.process_environment(SANIC_HOST=settings.host),
+                log_dir / "actions.log",
+            ),
+            "rasa": Service(
+                "rasa",
+                [str(settings.rasa_python), "-m", "rasa", "run", "--enable-api",
+                 "--model", str(settings.model_path),
+                 "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml",
+                 "--interface", settings.host, "--port", str(settings.rasa_port)],
+                f"{settings.rasa_url}/status",
+                rasa_env,
+                log_dir / "rasa.log",
+            ),
+            "web": Service(
+                "web",
+                [str(settings.app_python), "-m", "uvicorn", "web.main:app",
+                 "--host", settings.host, "--port", str(settings.web_port)],
+                f"{settings.web_url}/health",
+                settings.process_environment(**self._settings_environment()),
+                log_dir / "web.log",
+            ),
+        }
+        self.startup_seconds: dict[str, float] = {}
+
+    def _settings_environment(self) -> dict[str, str]:
+        """The launcher's own settings, handed to the web app so both agree on every port."""
+        fields = ("host", "web_port", "rasa_port", "actions_port", "data_dir", "model_path")
+        return {f"AN_{name.upper()}": str(getattr(self.settings, name)) for name in fields}
+
+    def start(self, names: tuple[str, ...] = ("actions", "rasa", "web")) -> None:
+        for name in names:
+            self.services[name].start()
+        try:
+            for name in names:
+                self.startup_seconds[name] = self.services[name].wait_healthy(
+                    self.STARTUP_TIMEOUT[name]
+                )
+                if name == "rasa":
+                    self._warm_up_rasa()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _warm_up_rasa(self) -> None:
+        # jieba loads its dictionary on the first message (about 1.6 s): pay that now.
+        httpx.post(f"{self.settings.rasa_url}/model/parse", json={"text": "你好 hello"}, timeout=60)
+
+    def stop(self, names: tuple[str, ...] | None = None) -> None:
+        for name in names or ("web", "rasa", "actions"):
+            self.services[name].stop()
+
+    def restart(self, name: str) -> None:
+        self.stop((name,))
+        self.start((name,))
+
+
+def run(settings: Settings) -> None:
+    stack = Stack(settings)
+    stopping = False
+
+    def request_stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    print("Starting the action server, the Rasa server (about a minute) and the web app...")
+    try:
+        stack.start()
+    except ServiceFailed as failure:
+        print(failure, file=sys.stderr)
+        sys.exit(1)
+    for name, seconds in stack.startup_seconds.items():
+        print(f"  {name:8} ready in {seconds:5.1f} s   log: {stack.services[name].log_path}")
+    print(f"\n小安 / An is ready. Chat page: {settings.web_url}/\nPress Ctrl-C to stop.")
+    try:
+        while not stopping:
+            for service in stack.services.values():
+                if service.process and service.process.poll() is not None:
+                    print(f"{service.name} stopped unexpectedly:\n{service.log_tail()}")
+                    stopping = True
+            time.sleep(1)
+    finally:
+        print("Stopping...")
+        stack.stop()
+        print("Stopped.")
+
+
+def shell(settings: Settings) -> None:
+    """A terminal chat with the trained model; the action server runs beside it."""
+    stack = Stack(settings)
+    stack.start(("actions",))
+    env = settings.process_environment(
+        ACTION_ENDPOINT_URL=f"{settings.actions_url}/webhook",
+        TRACKER_DB=str(settings.data_dir / "tracker.db"),
+    )
+    try:
+        subprocess.run(
+            [str(settings.rasa_python), "-m", "rasa", "shell", "--model", str(settings.model_path),
+             "--endpoints", "bot/endpoints.yml"],
+            cwd=PROJECT_ROOT, env=env, check=False,
+        )
+    finally:
+        stack.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("command", choices=["run", "shell"])
+    args = parser.parse_args()
+    {"run": run, "shell": shell}[args.command](get_settings())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""One running stack (action server, Rasa server, web app) per test session, on free ports."""
+
+import socket
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ops.stack import Stack
+from web.core.config import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory) -> Stack:
+    data_dir: Path = tmp_path_factory.mktemp("data")
+    settings = Settings(
+        web_port=free_port(),
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        data_dir=data_dir,
+    )
+    running = Stack(settings, log_dir=data_dir / "logs")
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def chat(stack):
+    """Send a message through the public webhook; returns the bot's replies."""
+    client = httpx.Client(base_url=stack.settings.web_url, timeout=30)
+
+    def send(sender: str, message: str) -> list[dict]:
+        body = {"sender": sender, "message": message}
+        response = client.post("/webhooks/rest/webhook", json=body)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    yield send
+    client.close()

@@ -1,0 +1,68 @@
+"""The app side's settings: the one place that reads the environment (prefix AN_)."""
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import computed_field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="AN_")
+
+    host: str = "127.0.0.1"
+    web_port: int = 8000
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    # Longest a customer waits for Rasa before the web app answers 503.
+    rasa_timeout_seconds: float = 10.0
+    max_message_chars: int = 2000
+
+    rasa_python: Path = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
+    app_python: Path = PROJECT_ROOT / ".venv-app" / "bin" / "python"
+    model_path: Path = PROJECT_ROOT / "models" / "current.tar.gz"
+    data_dir: Path = PROJECT_ROOT / ".data"
+    cache_dir: Path = PROJECT_ROOT / ".cache"
+
+    @computed_field
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @computed_field
+    @property
+    def actions_url(self) -> str:
+        return f"http://{self.host}:{self.actions_port}"
+
+    @computed_field
+    @property
+    def web_url(self) -> str:
+        return f"http://{self.host}:{self.web_port}"
+
+    def process_environment(self, **extra: str) -> dict[str, str]:
+        """Environment for a child service: hermetic caches, no telemetry, plus `extra`."""
+        caches = {
+            "HOME": self.cache_dir / "home",  # Rasa writes ~/.config/rasa/global.yml
+            "TMPDIR": self.cache_dir / "tmp",  # jieba's dictionary cache
+            "MPLCONFIGDIR": self.cache_dir / "matplotlib",
+            "HF_HOME": self.cache_dir / "huggingface",
+        }
+        for folder in caches.values():
+            folder.mkdir(parents=True, exist_ok=True)
+        return {
+            **os.environ,
+            **{name: str(folder) for name, folder in caches.items()},
+            "RASA_TELEMETRY_ENABLED": "false",
+            "HF_HUB_OFFLINE": "1",
+            "PYTHONPATH": str(PROJECT_ROOT),
+            "PYTHONUNBUFFERED": "1",
+            **extra,
+        }
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

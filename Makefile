@@ -64,8 +64,8 @@ shell: install $(MODEL)
 validate: $(RASA_READY) | $(CACHE)/home
 	$(RASA) data validate --config config.yml --domain bot/domain --data nlu/train bot/data
 
-eval: install $(MODEL)
-	$(APP_PY) -m ops.evaluate
+eval: $(MODEL) | $(CACHE)/home
+	HOME=$(CACHE)/home $(RASA_PY) nlu/evaluate.py --model $(MODEL) --check
 
 lint: $(APP_READY)
 	.venv-app/bin/ruff check .

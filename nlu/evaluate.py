@@ -89,10 +89,11 @@ def score(examples: List[Example], parses: List[Dict[str, Any]]) -> Dict[str, An
         gold.append(example.intent)
         predicted.append(label)
         topic = predicted_topic(parse, intent)
-        if example.topic != example.intent:
+        is_faq = example.topic != example.intent
+        if is_faq:
             faq_total += 1
             faq_right += topic == example.topic
-        if label != example.intent or (example.topic != example.intent and topic != example.topic):
+        if label != example.intent or (is_faq and topic != example.topic):
             mistakes.append(
                 {
                     "text": example.text,
@@ -101,6 +102,8 @@ def score(examples: List[Example], parses: List[Dict[str, Any]]) -> Dict[str, An
                     "confidence": round(parse["intent"].get("confidence", 0.0), 3),
                 }
             )
+        if is_faq:
+            continue  # FAQ questions carry no entity annotations by convention
         found = entity_spans(parse.get("entities", []))
         for entity_type, *_ in example.entities:
             gold_count[entity_type] += 1

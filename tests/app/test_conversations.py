@@ -64,7 +64,7 @@ def test_language_switches_within_one_conversation(chat):
 def test_a_message_without_language_cues_keeps_the_conversations_language(chat):
     sender = new_sender()
     chat(sender, "hello")
-    assert is_english(texts(chat(sender, "/faq_service")))  # a payload says nothing
+    assert is_english(texts(chat(sender, "/help")))  # a button payload says nothing
 
 
 @pytest.mark.parametrize("greeting, check", [("您好", is_chinese), ("good morning", is_english)])

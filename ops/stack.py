@@ -7,6 +7,7 @@ that every service starts once per session on its own ports.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import signal
 import subprocess
@@ -22,6 +23,14 @@ from web.core.config import PROJECT_ROOT, Settings, get_settings
 
 class ServiceFailed(RuntimeError):
     pass
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _stop_with_launcher() -> None:
+    """Runs in each child: the kernel sends it SIGTERM if the launcher dies, even by SIGKILL."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 @dataclass
@@ -46,6 +55,7 @@ class Service:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_stop_with_launcher,
         )
         log.close()
 
@@ -163,8 +173,8 @@ def run(settings: Settings) -> None:
         nonlocal stopping
         stopping = True
 
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
+    for stop_signal in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(stop_signal, request_stop)
     print("Starting the action server, the Rasa server (about a minute) and the web app...")
     try:
         stack.start()

@@ -19,6 +19,7 @@ export TMPDIR := $(CACHE)/tmp
 export MPLCONFIGDIR := $(CACHE)/matplotlib
 export HF_HOME := $(CACHE)/huggingface
 export HF_HUB_OFFLINE := 1
+export RASA_CACHE_DIRECTORY := $(CACHE)/rasa
 RASA := HOME=$(CACHE)/home $(RASA_PY) -m rasa
 
 .PHONY: help install run shell train validate eval test test-rasa test-app lint clean

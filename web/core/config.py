@@ -1,10 +1,11 @@
 """The app side's settings: the one place that reads the environment (prefix AN_)."""
 
 import os
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import computed_field
+from pydantic import computed_field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -26,6 +27,25 @@ class Settings(BaseSettings):
     model_path: Path = PROJECT_ROOT / "models" / "current.tar.gz"
     data_dir: Path = PROJECT_ROOT / ".data"
     cache_dir: Path = PROJECT_ROOT / ".cache"
+
+    # Sandbox account service (bank/), standing in for the bank's core systems.
+    bank_port: int = 8010
+    # A bank points this at its own service with the same API; default: the sandbox on this host.
+    bank_url: str | None = None
+    bank_database_url: str | None = None  # any SQLAlchemy URL; default: SQLite at data_dir/bank.db
+    # Bearer token every call to the account service carries. The default is for development only:
+    # set AN_BANK_SERVICE_TOKEN anywhere real.
+    bank_service_token: str = "sandbox-dev-token"
+    # Pins the account service's clock (tests, demos); a naive value is Asia/Shanghai time.
+    bank_now: datetime | None = None
+
+    @model_validator(mode="after")
+    def _bank_defaults(self) -> "Settings":
+        if self.bank_url is None:
+            self.bank_url = f"http://{self.host}:{self.bank_port}"
+        if self.bank_database_url is None:
+            self.bank_database_url = f"sqlite:///{self.data_dir / 'bank.db'}"
+        return self
 
     @computed_field
     @property

@@ -1,0 +1,60 @@
+"""The sandbox account service: `uvicorn bank.main:app` (or `python -m bank.manage serve`)."""
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from bank.api.routes import (
+    balance,
+    cards,
+    credit_line,
+    customers,
+    handoffs,
+    health,
+    holdings,
+    loans,
+    orders,
+    products,
+    risk_profile,
+    transactions,
+)
+from bank.errors import Refused
+
+app = FastAPI(
+    title="Sandbox account service",
+    description=(
+        "Stands in for the bank's core systems behind 小安 / An. Every call except /health needs "
+        "`Authorization: Bearer <service token>`; calls about a customer also need "
+        "`X-Customer-Id`, which must match the path. Money-moving calls need an "
+        "`Idempotency-Key`. Amounts are strings with two decimals (CNY). Refusals are 4xx with "
+        "`detail` (readable) and `code`."
+    ),
+)
+for module in (health, products, customers, balance, transactions, holdings, risk_profile, orders,
+               loans, credit_line, cards, handoffs):
+    app.include_router(module.router)
+
+
+@app.exception_handler(Refused)
+async def refused(_: Request, error: Refused) -> JSONResponse:
+    return JSONResponse(status_code=error.status, content=error.body())
+
+
+@app.exception_handler(RequestValidationError)
+async def malformed(_: Request, error: RequestValidationError) -> JSONResponse:
+    """400 with a readable reason for malformed JSON, headers or fields (FastAPI says 422)."""
+    reasons = [
+        f"{'.'.join(str(part) for part in problem['loc'] if part != 'body') or 'body'}: "
+        f"{problem['msg']}"
+        for problem in error.errors()
+    ]
+    return JSONResponse(status_code=400,
+                        content={"detail": "; ".join(reasons), "code": "invalid_request"})
+
+
+@app.exception_handler(HTTPException)
+async def http_error(_: Request, error: HTTPException) -> JSONResponse:
+    code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+    return JSONResponse(status_code=error.status_code, headers=error.headers,
+                        content={"detail": error.detail, "code": code})

@@ -1,0 +1,77 @@
+"""A fresh, seeded sandbox bank per test (SQLite in tmp_path), its clock fixed at
+2026-11-26 10:00 Asia/Shanghai (a Thursday) unless the test moves it."""
+
+import uuid
+from datetime import datetime
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bank.api.deps import get_clock
+from bank.clock import BUSINESS_TZ, Clock
+from bank.db import engine_for
+from bank.main import app
+from bank.manage import init
+from web.core.config import Settings, get_settings
+
+TOKEN = "test-service-token"
+THURSDAY_10AM = datetime(2026, 11, 26, 10, 0, tzinfo=BUSINESS_TZ)
+
+
+class Api:
+    """Calls the account service as the action server does: token, customer id, idempotency key."""
+
+    def __init__(self, client: TestClient, clock: Clock) -> None:
+        self.client, self.clock = client, clock
+
+    def at(self, *when: int) -> None:
+        """Move the bank's clock: api.at(2026, 11, 26, 15, 0)."""
+        self.clock.fixed_at = datetime(*when, tzinfo=BUSINESS_TZ)
+
+    @staticmethod
+    def headers(customer: str, key: str | None = None) -> dict[str, str]:
+        headers = {"Authorization": f"Bearer {TOKEN}", "X-Customer-Id": customer}
+        return headers | ({"Idempotency-Key": key} if key else {})
+
+    def get(self, customer: str, path: str = "", **params):
+        return self.client.get(f"/customers/{customer}{path}", headers=self.headers(customer),
+                               params=params)
+
+    def post(self, customer: str, path: str, body: dict, key: str | None = None):
+        """POST with a fresh idempotency key unless one is given."""
+        return self.client.post(f"/customers/{customer}{path}", json=body,
+                                headers=self.headers(customer, key or str(uuid.uuid4())))
+
+    def put(self, customer: str, path: str, body: dict):
+        return self.client.put(f"/customers/{customer}{path}", json=body,
+                               headers=self.headers(customer))
+
+    def balance(self, customer: str) -> str:
+        return self.get(customer, "/balance").json()["balance"]
+
+    @staticmethod
+    def refused(response, status: int, code: str) -> dict:
+        """The refusal's body, after checking its status, code and readable detail."""
+        assert response.status_code == status, response.text
+        body = response.json()
+        assert body["code"] == code, body
+        assert len(body["detail"]) > 10, body
+        return body
+
+
+@pytest.fixture
+def bank_settings(tmp_path) -> Settings:
+    settings = Settings(data_dir=tmp_path, bank_service_token=TOKEN, bank_now=THURSDAY_10AM)
+    init(settings)
+    yield settings
+    engine_for(settings.bank_database_url).dispose()
+
+
+@pytest.fixture
+def api(bank_settings) -> Api:
+    clock = Clock(fixed_at=bank_settings.bank_now)
+    app.dependency_overrides[get_settings] = lambda: bank_settings
+    app.dependency_overrides[get_clock] = lambda: clock
+    with TestClient(app) as client:
+        yield Api(client, clock)
+    app.dependency_overrides.clear()

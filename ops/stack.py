@@ -93,7 +93,7 @@ class Stack:
     """The Rasa server, the action server and the web app, wired to each other by settings."""
 
     # Rasa rebuilds its TensorFlow graphs at start: about a minute on this machine.
-    STARTUP_TIMEOUT = {"rasa": 300.0, "actions": 60.0, "web": 60.0}
+    STARTUP_TIMEOUT = {"bank": 60.0, "rasa": 300.0, "actions": 60.0, "web": 60.0}
 
     def __init__(self, settings: Settings, log_dir: Path | None = None) -> None:
         self.settings = settings
@@ -103,7 +103,15 @@ class Stack:
             ACTION_ENDPOINT_URL=f"{settings.actions_url}/webhook",
             TRACKER_DB=str(settings.data_dir / "tracker.db"),
         )
+        app_env = settings.process_environment(**self._settings_environment())
         self.services = {
+            "bank": Service(
+                "bank",
+                [str(settings.app_python), "-m", "bank.manage", "serve"],
+                f"{settings.bank_url}/health",
+                app_env,
+                log_dir / "bank.log",
+            ),
             "actions": Service(
                 "actions",
                 [str(settings.rasa_python), "-m", "rasa_sdk", "--actions", "actions",
@@ -127,7 +135,7 @@ class Stack:
                 [str(settings.app_python), "-m", "uvicorn", "web.main:app",
                  "--host", settings.host, "--port", str(settings.web_port)],
                 f"{settings.web_url}/health",
-                settings.process_environment(**self._settings_environment()),
+                app_env,
                 log_dir / "web.log",
             ),
         }
@@ -135,10 +143,22 @@ class Stack:
 
     def _settings_environment(self) -> dict[str, str]:
         """The launcher's own settings, handed to the web app so both agree on every port."""
-        fields = ("host", "web_port", "rasa_port", "actions_port", "data_dir", "model_path")
-        return {f"AN_{name.upper()}": str(getattr(self.settings, name)) for name in fields}
+        fields = ("host", "web_port", "rasa_port", "actions_port", "data_dir", "model_path",
+                  "bank_port", "bank_url", "bank_database_url", "bank_service_token", "bank_now")
+        return {
+            f"AN_{name.upper()}": str(getattr(self.settings, name))
+            for name in fields
+            if getattr(self.settings, name) is not None
+        }
 
-    def start(self, names: tuple[str, ...] = ("actions", "rasa", "web")) -> None:
+    def start(self, names: tuple[str, ...] = ("bank", "actions", "rasa", "web")) -> None:
+        if "bank" in names:
+            # The explicit schema step: create the tables and seed the demo bank if missing.
+            subprocess.run(
+                [str(self.settings.app_python), "-m", "bank.manage", "init"],
+                cwd=PROJECT_ROOT, env=self.services["bank"].env, check=True,
+                stdout=subprocess.DEVNULL,
+            )
         for name in names:
             self.services[name].start()
         try:
@@ -157,7 +177,7 @@ class Stack:
         httpx.post(f"{self.settings.rasa_url}/model/parse", json={"text": "你好 hello"}, timeout=60)
 
     def stop(self, names: tuple[str, ...] | None = None) -> None:
-        for name in names or ("web", "rasa", "actions"):
+        for name in names or ("web", "rasa", "actions", "bank"):
             self.services[name].stop()
 
     def restart(self, name: str) -> None:
@@ -175,7 +195,8 @@ def run(settings: Settings) -> None:
 
     for stop_signal in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(stop_signal, request_stop)
-    print("Starting the action server, the Rasa server (about a minute) and the web app...")
+    print("Starting the account service, the action server, the Rasa server (about a minute) "
+          "and the web app...")
     try:
         stack.start()
     except ServiceFailed as failure:

@@ -23,6 +23,8 @@ def stack(tmp_path_factory) -> Stack:
         web_port=free_port(),
         rasa_port=free_port(),
         actions_port=free_port(),
+        bank_port=free_port(),
+        bank_now="2026-11-26T10:00:00",  # the spec's "today"
         data_dir=data_dir,
     )
     running = Stack(settings, log_dir=data_dir / "logs")

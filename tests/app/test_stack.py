@@ -1,0 +1,19 @@
+"""The launcher wires every service to the others: each answers on its own port."""
+
+import httpx
+
+
+def test_every_service_is_healthy(stack):
+    for service in stack.services.values():
+        assert httpx.get(service.health_url, timeout=5).status_code == 200, service.name
+
+
+def test_the_account_service_runs_seeded_with_the_demo_bank(stack):
+    settings = stack.settings
+    response = httpx.get(
+        f"{settings.bank_url}/customers/C001/balance",
+        headers={"Authorization": f"Bearer {settings.bank_service_token}", "X-Customer-Id": "C001"},
+        timeout=5,
+    )
+    assert response.status_code == 200
+    assert response.json()["balance"] == "52380.25"

@@ -37,3 +37,8 @@ class ValidateSlotMappings(ValidationAction):
     ) -> Dict[str, Any]:
         language = detect_language(tracker.latest_message.get("text") or "")
         return {"language": language} if language else {}
+
+
+def reply_language(tracker: Tracker) -> str:
+    """The language to answer in: the `language` slot, Chinese unless it says English."""
+    return "en" if tracker.get_slot("language") == "en" else "zh"

@@ -20,6 +20,7 @@ from bank.api.routes import (
     transactions,
 )
 from bank.errors import Refused
+from web.core.errors import validation_reasons
 
 app = FastAPI(
     title="Sandbox account service",
@@ -44,13 +45,8 @@ async def refused(_: Request, error: Refused) -> JSONResponse:
 @app.exception_handler(RequestValidationError)
 async def malformed(_: Request, error: RequestValidationError) -> JSONResponse:
     """400 with a readable reason for malformed JSON, headers or fields (FastAPI says 422)."""
-    reasons = [
-        f"{'.'.join(str(part) for part in problem['loc'] if part != 'body') or 'body'}: "
-        f"{problem['msg']}"
-        for problem in error.errors()
-    ]
     return JSONResponse(status_code=400,
-                        content={"detail": "; ".join(reasons), "code": "invalid_request"})
+                        content={"detail": validation_reasons(error), "code": "invalid_request"})
 
 
 @app.exception_handler(HTTPException)

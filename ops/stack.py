@@ -117,7 +117,10 @@ class Stack:
                 [str(settings.rasa_python), "-m", "rasa_sdk", "--actions", "actions",
                  "--port", str(settings.actions_port)],
                 f"{settings.actions_url}/health",
-                settings.process_environment(SANIC_HOST=settings.host),
+                # The actions reach the account service with the launcher's settings.
+                settings.process_environment(
+                    SANIC_HOST=settings.host, **self._settings_environment()
+                ),
                 log_dir / "actions.log",
             ),
             "rasa": Service(

@@ -7,6 +7,7 @@ from fastapi.staticfiles import StaticFiles
 
 from web.api.routes import pages, webhook
 from web.api.routes.pages import STATIC
+from web.core.errors import validation_reasons
 
 app = FastAPI(
     title="小安 / An",
@@ -20,9 +21,4 @@ app.mount("/static", StaticFiles(directory=STATIC), name="static")
 @app.exception_handler(RequestValidationError)
 async def malformed_request(_: Request, error: RequestValidationError) -> JSONResponse:
     """400 with a readable reason for malformed JSON or missing fields (FastAPI says 422)."""
-    reasons = [
-        f"{'.'.join(str(part) for part in problem['loc'] if part != 'body') or 'body'}: "
-        f"{problem['msg']}"
-        for problem in error.errors()
-    ]
-    return JSONResponse(status_code=400, content={"detail": "; ".join(reasons)})
+    return JSONResponse(status_code=400, content={"detail": validation_reasons(error)})

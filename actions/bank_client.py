@@ -46,6 +46,11 @@ class BankRefused(BankError):
 # What the service returns, as the actions use it.
 
 
+def last_digits(masked_number: str) -> str:
+    """The card's last four digits, the only part ever shown."""
+    return masked_number.replace(" ", "")[-4:]
+
+
 @dataclass(frozen=True)
 class Card:
     card_id: str
@@ -54,7 +59,7 @@ class Card:
 
     @property
     def last_digits(self) -> str:
-        return self.masked_number.replace(" ", "")[-4:]
+        return last_digits(self.masked_number)
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,7 @@ class Balance:
 
     @property
     def last_digits(self) -> str:
-        return self.masked_number.replace(" ", "")[-4:]
+        return last_digits(self.masked_number)
 
 
 @dataclass(frozen=True)

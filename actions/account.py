@@ -36,17 +36,16 @@ from actions.bank_client import (
 from actions.identity import customer_id
 from actions.language import reply_language
 from actions.periods import Clock, business_today, parse_period, resolve_period
+from actions.refusals import SERVICE_FAULTS
 from actions.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
-# Refusals that mean the integration itself is broken (wrong token, missing header): the customer
-# can do nothing about them, so they get the apology and a person, and the log gets the reason.
-SERVICE_FAULTS = {"unauthorised", "customer_id_missing", "other_customer"}
 # Refusals with their own response; any other gets utter_bank_refused with the service's reason.
 REFUSAL_RESPONSES = {
     "unknown_customer": "utter_account_not_found",
     "no_credit_line": "utter_no_credit_line",
+    "risk_assessment_required": "utter_risk_assessment_required",
 }
 MAX_LISTED_TRANSACTIONS = 10
 _LOAN_ID = re.compile(r"[A-Z]{1,4}-?\d{1,10}")
@@ -86,7 +85,7 @@ class AccountAction(Action, ABC):
             dispatcher.utter_message(response="utter_service_unavailable")
             return []
         except BankRefused as error:
-            self.refused(dispatcher, error)
+            self.refused(dispatcher, error, language)
             return []
         except Exception:  # a bug must not leave the customer without an answer
             logger.exception("%s failed", self.name())
@@ -95,7 +94,7 @@ class AccountAction(Action, ABC):
         dispatcher.messages.extend(draft.messages)
         return events
 
-    def refused(self, dispatcher: CollectingDispatcher, error: BankRefused) -> None:
+    def refused(self, dispatcher: CollectingDispatcher, error: BankRefused, language: str) -> None:
         if error.code in SERVICE_FAULTS:
             logger.error("%s: the account service refused the integration: %s", self.name(), error)
             dispatcher.utter_message(response="utter_service_unavailable")

@@ -14,7 +14,7 @@ A whole lookup (all the requests one method makes) has one deadline, bank_timeou
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Callable, Dict, List, Optional, Protocol, TypeVar
 from urllib.parse import quote
@@ -38,9 +38,12 @@ class BankUnavailable(BankError):
 class BankRefused(BankError):
     """The service refused the request (4xx) and said why."""
 
-    def __init__(self, code: str, detail: str, status: int = 400) -> None:
+    def __init__(self, code: str, detail: str, status: int = 400,
+                 extra: Optional[Dict[str, Any]] = None) -> None:
         super().__init__(f"{status} {code}: {detail}")
         self.code, self.detail, self.status = code, detail, status
+        # The refusal's figures, e.g. {"minimum": "1000.00"} or {"alternatives": [...]}.
+        self.extra: Dict[str, Any] = extra or {}
 
 
 # What the service returns, as the actions use it.
@@ -195,8 +198,101 @@ class Transactions:
     transactions: List[Transaction]
 
 
+@dataclass(frozen=True)
+class Product:
+    code: str
+    name_zh: str
+    name_en: str
+    risk: str  # R1-R5
+    return_zh: str
+    return_en: str
+    min_purchase: Decimal
+    closed_days: Optional[int]
+    redemption_days: int
+
+
+@dataclass(frozen=True)
+class RiskProfile:
+    level: Optional[str]  # C1-C5; None: never assessed
+    name_zh: Optional[str]
+    name_en: Optional[str]
+    max_product_risk: Optional[str]
+    score: Optional[int]
+    assessed_on: Optional[date]
+    valid_until: Optional[date]
+    valid: bool
+
+
+@dataclass(frozen=True)
+class SuitableProducts:
+    level: str
+    products: List[Product]
+    risk_notice: Dict[str, str]
+
+
+@dataclass(frozen=True)
+class Payoff:
+    loan_id: str
+    amount_due: Decimal  # overdue installments with penalty interest: the least a repayment pays
+    penalty_interest: Decimal
+    total: Decimal  # repays the loan in full today
+
+
+@dataclass(frozen=True)
+class Repayment:
+    repayment_id: Optional[int]  # None in a quote
+    loan_id: str
+    amount: Decimal
+    principal: Decimal
+    interest: Decimal
+    penalty_interest: Decimal
+    installments_settled: List[int]
+    loan: Loan  # after the repayment
+    balance: Decimal  # debit card balance after the repayment
+
+
+@dataclass(frozen=True)
+class Order:
+    order_id: Optional[int]  # None in a quote
+    side: str  # buy or redeem
+    status: str
+    product_code: str
+    name_zh: str
+    name_en: str
+    amount: Decimal
+    fee: Decimal
+    trade_date: date
+    confirmation_date: Optional[date]  # buy: confirmed and earning from
+    matures_on: Optional[date]
+    payback_date: Optional[date]
+    proceeds: Optional[Decimal]  # redeem
+    arrival_date: Optional[date]  # redeem
+    fast: Optional[bool]
+    balance: Decimal
+    risk_notice: Optional[Dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Freeze:
+    card_id: str
+    masked_number: str
+    already_frozen: bool
+
+    @property
+    def last_digits(self) -> str:
+        return last_digits(self.masked_number)
+
+
+@dataclass(frozen=True)
+class Handoff:
+    handoff_id: int
+    position: int
+    agents_on_duty: bool
+    agent_available_at: datetime
+
+
 class BankClient(Protocol):
-    """What the read-only account actions ask the account service."""
+    """What the account actions ask the account service."""
 
     async def profile(self, customer_id: str) -> Profile: ...
 
@@ -216,6 +312,34 @@ class BankClient(Protocol):
 
     async def transactions(self, customer_id: str, start: date, end: date) -> Transactions:
         """Transactions booked from `start` to `end` inclusive, newest first."""
+        ...
+
+    async def products(self) -> List[Product]: ...
+
+    async def risk_profile(self, customer_id: str) -> RiskProfile: ...
+
+    async def assess_risk(self, customer_id: str, answers: List[str]) -> RiskProfile:
+        """Scores the seven answers (A-D) and stores the level with its validity date."""
+        ...
+
+    async def suitable_products(self, customer_id: str) -> SuitableProducts: ...
+
+    async def payoff(self, customer_id: str, loan_id: str) -> Payoff: ...
+
+    async def repay(self, customer_id: str, loan_id: str, amount: Decimal,
+                    key: Optional[str]) -> Repayment:
+        """Repays `amount`; without an idempotency key it is only a quote (nothing moves)."""
+        ...
+
+    async def order(self, customer_id: str, side: str, product_code: str, amount: Decimal,
+                    key: Optional[str]) -> Order:
+        """Buys or redeems; without an idempotency key it is only a quote (nothing moves)."""
+        ...
+
+    async def freeze_card(self, customer_id: str, card_id: str, reason: str, key: str) -> Freeze:
+        ...
+
+    async def request_handoff(self, customer_id: str, summary: str, language: str) -> Handoff:
         ...
 
 
@@ -345,6 +469,77 @@ def parse_transactions(data: Dict[str, Any]) -> Transactions:
     )
 
 
+def parse_product(data: Dict[str, Any]) -> Product:
+    closed = data.get("closed_days")
+    return Product(
+        code=data["code"], name_zh=data["name_zh"], name_en=data["name_en"], risk=data["risk"],
+        return_zh=data["return_zh"], return_en=data["return_en"],
+        min_purchase=_money(data["min_purchase"]),
+        closed_days=None if closed is None else int(closed),
+        redemption_days=int(data["redemption_days"]),
+    )
+
+
+def parse_risk_profile(data: Dict[str, Any]) -> RiskProfile:
+    score = data.get("score")
+    return RiskProfile(
+        level=data.get("level"), name_zh=data.get("name_zh"), name_en=data.get("name_en"),
+        max_product_risk=data.get("max_product_risk"),
+        score=None if score is None else int(score),
+        assessed_on=_optional_day(data.get("assessed_on")),
+        valid_until=_optional_day(data.get("valid_until")), valid=bool(data["valid"]),
+    )
+
+
+def parse_suitable_products(data: Dict[str, Any]) -> SuitableProducts:
+    return SuitableProducts(level=data["level"],
+                            products=[parse_product(item) for item in data["products"]],
+                            risk_notice=dict(data["risk_notice"]))
+
+
+def parse_payoff(data: Dict[str, Any]) -> Payoff:
+    return Payoff(loan_id=data["loan_id"], amount_due=_money(data["amount_due"]),
+                  penalty_interest=_money(data["penalty_interest"]), total=_money(data["total"]))
+
+
+def parse_repayment(data: Dict[str, Any]) -> Repayment:
+    return Repayment(
+        repayment_id=data.get("repayment_id"), loan_id=data["loan_id"],
+        amount=_money(data["amount"]), principal=_money(data["principal"]),
+        interest=_money(data["interest"]), penalty_interest=_money(data["penalty_interest"]),
+        installments_settled=[int(n) for n in data["installments_settled"]],
+        loan=parse_loan(data["loan"]), balance=_money(data["balance"]),
+    )
+
+
+def parse_order(data: Dict[str, Any]) -> Order:
+    fast = data.get("fast")
+    return Order(
+        order_id=data.get("order_id"), side=data["side"], status=data["status"],
+        product_code=data["product_code"], name_zh=data["name_zh"], name_en=data["name_en"],
+        amount=_money(data["amount"]), fee=_money(data["fee"]),
+        trade_date=_day(data["trade_date"]),
+        confirmation_date=_optional_day(data.get("confirmation_date")),
+        matures_on=_optional_day(data.get("matures_on")),
+        payback_date=_optional_day(data.get("payback_date")),
+        proceeds=_optional_money(data.get("proceeds")),
+        arrival_date=_optional_day(data.get("arrival_date")),
+        fast=None if fast is None else bool(fast), balance=_money(data["balance"]),
+        risk_notice=data.get("risk_notice"),
+    )
+
+
+def parse_freeze(data: Dict[str, Any]) -> Freeze:
+    return Freeze(card_id=data["card_id"], masked_number=data["masked_number"],
+                  already_frozen=bool(data["already_frozen"]))
+
+
+def parse_handoff(data: Dict[str, Any]) -> Handoff:
+    return Handoff(handoff_id=int(data["handoff_id"]), position=int(data["position"]),
+                   agents_on_duty=bool(data["agents_on_duty"]),
+                   agent_available_at=datetime.fromisoformat(data["agent_available_at"]))
+
+
 def _segment(value: str) -> str:
     """One path segment, so what a customer typed (a loan number) cannot change the path."""
     return quote(value, safe="")
@@ -408,7 +603,68 @@ class HttpBankClient:
         params = {"start": start.isoformat(), "end": end.isoformat()}
         return await self._lookup(customer_id, "/transactions", parse_transactions, params)
 
+    # Products, the risk profile and suitability.
+
+    async def products(self) -> List[Product]:
+        async def fetch(client: httpx.AsyncClient) -> List[Product]:
+            response = await client.get("/products")
+            data = self._json(response, "GET /products")
+            return self._parse(data, "/products", lambda d: [parse_product(i) for i in d])
+
+        return await self._within_deadline(fetch)
+
+    async def risk_profile(self, customer_id: str) -> RiskProfile:
+        return await self._lookup(customer_id, "/risk-profile", parse_risk_profile)
+
+    async def assess_risk(self, customer_id: str, answers: List[str]) -> RiskProfile:
+        return await self._send(customer_id, "PUT", "/risk-profile", {"answers": answers},
+                                parse_risk_profile)
+
+    async def suitable_products(self, customer_id: str) -> SuitableProducts:
+        return await self._lookup(customer_id, "/suitable-products", parse_suitable_products)
+
+    # Money moves: a quote (no key, nothing moves) or the real thing (once per key).
+
+    async def payoff(self, customer_id: str, loan_id: str) -> Payoff:
+        return await self._lookup(customer_id, f"/loans/{_segment(loan_id)}/payoff",
+                                  parse_payoff)
+
+    async def repay(self, customer_id: str, loan_id: str, amount: Decimal,
+                    key: Optional[str]) -> Repayment:
+        path = f"/loans/{_segment(loan_id)}/repayments" + ("" if key else "/quote")
+        return await self._send(customer_id, "POST", path, {"amount": str(amount)},
+                                parse_repayment, key)
+
+    async def order(self, customer_id: str, side: str, product_code: str, amount: Decimal,
+                    key: Optional[str]) -> Order:
+        body = {"side": side, "product_code": product_code, "amount": str(amount)}
+        return await self._send(customer_id, "POST", "/orders" + ("" if key else "/quote"),
+                                body, parse_order, key)
+
+    async def freeze_card(self, customer_id: str, card_id: str, reason: str, key: str) -> Freeze:
+        return await self._send(customer_id, "POST", f"/cards/{_segment(card_id)}/freeze",
+                                {"reason": reason}, parse_freeze, key)
+
+    async def request_handoff(self, customer_id: str, summary: str, language: str) -> Handoff:
+        return await self._send(customer_id, "POST", "/handoffs",
+                                {"summary": summary, "language": language}, parse_handoff)
+
     # Plumbing.
+
+    async def _send(
+        self, customer_id: str, method: str, path: str, body: Dict[str, Any],
+        parse: Callable[[Any], T], key: Optional[str] = None,
+    ) -> T:
+        url = f"/customers/{_segment(customer_id)}{path}"
+        headers = {"X-Customer-Id": customer_id}
+        if key:
+            headers["Idempotency-Key"] = key
+
+        async def fetch(client: httpx.AsyncClient) -> T:
+            response = await client.request(method, url, json=body, headers=headers)
+            return self._parse(self._json(response, f"{method} {url}"), path, parse)
+
+        return await self._within_deadline(fetch)
 
     async def _lookup(
         self, customer_id: str, path: str, parse: Callable[[Any], T],
@@ -440,16 +696,20 @@ class HttpBankClient:
     ) -> Any:
         url = f"/customers/{_segment(customer_id)}{path}"
         response = await client.get(url, params=params, headers={"X-Customer-Id": customer_id})
+        return self._json(response, f"GET {url}")
+
+    def _json(self, response: httpx.Response, asked: str) -> Any:
+        """The answer's JSON; a refusal (4xx) or an outage (5xx, nonsense) as an exception."""
         if response.status_code >= 500:
-            raise BankUnavailable(f"GET {url}: {response.status_code}")
+            raise BankUnavailable(f"{asked}: {response.status_code}")
         if response.status_code >= 400:
             raise self._refusal(response)
-        if response.status_code != 200:
-            raise BankUnavailable(f"GET {url}: unexpected {response.status_code}")
+        if response.status_code not in (200, 201):
+            raise BankUnavailable(f"{asked}: unexpected {response.status_code}")
         try:
             return response.json()
         except ValueError as error:
-            raise BankUnavailable(f"GET {url}: the answer is not JSON") from error
+            raise BankUnavailable(f"{asked}: the answer is not JSON") from error
 
     @staticmethod
     def _parse(data: Any, path: str, parse: Callable[[Any], T]) -> T:
@@ -466,11 +726,13 @@ class HttpBankClient:
             body = None
         if isinstance(body, dict):
             code, detail = body.get("code"), body.get("detail")
+            extra = {key: value for key, value in body.items() if key not in ("code", "detail")}
         else:
             code = detail = None
+            extra = {}
         return BankRefused(
             code if isinstance(code, str) and code else f"http_{response.status_code}",
             detail if isinstance(detail, str) and detail else response.reason_phrase
             or f"refused ({response.status_code})",
-            response.status_code,
+            response.status_code, extra,
         )

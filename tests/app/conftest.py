@@ -33,6 +33,19 @@ def stack(tmp_path_factory) -> Stack:
     running.stop()
 
 
+@pytest.fixture(scope="session")
+def reseed_bank(stack):
+    """reseed_bank(): the demo bank as seeded, the account service restarted on a new database
+    (for tests that move money, or read the seeded figures after others did)."""
+
+    def reseed() -> None:
+        stack.stop(("bank",))
+        (stack.settings.data_dir / "bank.db").unlink(missing_ok=True)
+        stack.start(("bank",))
+
+    return reseed
+
+
 @pytest.fixture
 def chat(stack):
     """Send a message through the public webhook; returns the bot's replies."""

@@ -11,6 +11,12 @@ import httpx
 import pytest
 
 
+@pytest.fixture(scope="module", autouse=True)
+def seeded_bank(reseed_bank):
+    """These tests read the demo customers' figures as seeded (other tests move money)."""
+    reseed_bank()
+
+
 @pytest.fixture
 def as_customer(stack):
     client = httpx.Client(base_url=stack.settings.rasa_url, timeout=30)

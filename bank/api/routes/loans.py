@@ -126,7 +126,7 @@ class RepaymentIn(BaseModel):
 
 
 class RepaymentOut(BaseModel):
-    repayment_id: int
+    repayment_id: int | None  # None in a quote: nothing was done
     loan_id: str
     paid_on: date
     amount: Money
@@ -238,6 +238,19 @@ def make_repayment(
     asked = fingerprint("POST", request.url.path, body)
     return once(session, customer.id, key, asked,
                 lambda: repay(session, customer, loan_id, body.amount, clock.today()))
+
+
+@router.post("/loans/{loan_id}/repayments/quote")
+def quote_repayment(
+    loan_id: str, body: RepaymentIn, customer: CustomerDep, session: SessionDep, clock: ClockDep
+) -> RepaymentOut:
+    """What POST /loans/{loan_id}/repayments would do now, with the same checks and refusals,
+    without moving money: the summary the customer confirms."""
+    try:
+        result = repay(session, customer, loan_id, body.amount, clock.today())
+    finally:
+        session.rollback()  # a dry run: nothing it wrote is kept
+    return result.model_copy(update={"repayment_id": None})
 
 
 def draw_down(session: Session, customer: Customer, amount: Decimal, term_months: int,

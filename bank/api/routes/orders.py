@@ -30,9 +30,10 @@ class OrderIn(BaseModel):
 
 
 class OrderOut(BaseModel):
-    order_id: int
+    order_id: int | None  # None in a quote: nothing was done
     side: str
-    status: str  # buy: awaiting_confirmation; redeem: processing, or paid once the money arrived
+    # buy: awaiting_confirmation; redeem: processing, or paid once the money arrived; quote
+    status: str
     product_code: str
     name_zh: str
     name_en: str
@@ -180,3 +181,21 @@ def place_order(
         return side(session, customer, product, body.amount, clock.now())
 
     return once(session, customer.id, key, fingerprint("POST", request.url.path, body), operation)
+
+
+@router.post("/orders/quote")
+def quote_order(
+    body: OrderIn, customer: CustomerDep, session: SessionDep, clock: ClockDep
+) -> OrderOut:
+    """What POST /orders would do now, with the same checks and refusals, without doing it.
+
+    The assistant shows this as the summary the customer confirms (fee, trade and confirmation
+    dates, arrival date) before it places the order.
+    """
+    product = product_or_404(session, body.product_code)
+    side = buy if body.side == "buy" else redeem
+    try:
+        order = side(session, customer, product, body.amount, clock.now())
+    finally:
+        session.rollback()  # a dry run: nothing it wrote is kept
+    return order.model_copy(update={"order_id": None, "status": "quote"})

@@ -1,0 +1,272 @@
+"""What every account form shares: who is asking, reading answers, stopping, confirming.
+
+A form (repay, buy, redeem, risk questionnaire, card freeze) asks for its slots one by one; its
+`validate_<form>` action (a FormValidationAction) reads each answer and checks it with the
+account service. The last slot of every money-moving form is `<form>_confirmed`: the customer
+sees a summary and must answer yes before the submit action moves anything.
+
+Answers are read here, not by slot mappings (the slots have custom mappings), because an answer
+is often a bare "5000", "五千", "A" or "确认" that the NLU model cannot be trusted to label. A
+message whose intent is an FAQ, cancel, a request for a person and so on is not read as an answer:
+the form rejects it, the rules answer it, and the form asks its question again.
+
+When the account service is down or refuses, or the customer is not logged in, the form stops
+(`form_stopped`) and its submit action only tidies up; nothing has moved.
+"""
+
+import hashlib
+import logging
+from abc import ABC, abstractmethod
+from decimal import Decimal
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.account import AccountAction
+from actions.amounts import ALL, Amount, parse_amount
+from actions.bank_client import BankClient, BankRefused, BankUnavailable, HttpBankClient
+from actions.identity import customer_id
+from actions.language import reply_language
+from actions.refusals import SERVICE_FAULTS, refusal_text
+
+logger = logging.getLogger(__name__)
+
+STOPPED = "form_stopped"
+SUMMARY = "confirmation_summary"
+# Messages with these intents are never read as an answer to the form's question.
+ASIDES = {
+    "faq_wealth", "faq_loan", "faq_service", "cancel", "request_human", "help", "bot_challenge",
+    "greet", "goodbye", "thank", "out_of_scope", "check_balance", "check_holdings", "check_loan",
+    "check_repayment_schedule", "check_credit_limit", "list_transactions", "repay_loan",
+    "buy_product", "redeem_product", "start_risk_assessment", "recommend_product", "freeze_card",
+}
+_YES = {"是", "是的", "确认", "确定", "好", "好的", "对", "可以", "同意", "yes", "y", "confirm",
+        "ok", "okay", "sure"}
+_NO = {"否", "不", "不是", "不要", "不用", "不确认", "no", "n", "nope"}
+
+
+def intent_of(tracker: Tracker) -> Optional[str]:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def text_of(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("text") or "").strip()
+
+
+def confirmation(tracker: Tracker) -> Optional[bool]:
+    """True for an explicit yes (affirm, or the button), False for no, None for anything else."""
+    intent = intent_of(tracker)
+    word = text_of(tracker).lower().strip("。.!！")
+    if intent == "affirm" or word in _YES:
+        return True
+    if intent == "deny" or word in _NO:
+        return False
+    return None
+
+
+def idempotency_key(tracker: Tracker, what: str) -> str:
+    """One key per confirmed request: the conversation and the confirming message's time.
+
+    Running the submit action again for the same confirmation (a retry) sends the same key, so
+    the account service moves the money once; a new request is confirmed by a new message.
+    """
+    confirmed_at = tracker.latest_message.get("message_id") or ""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            confirmed_at = f"{confirmed_at}{event.get('timestamp')}"
+            break
+    digest = hashlib.sha256(f"{tracker.sender_id}|{what}|{confirmed_at}".encode()).hexdigest()
+    return f"an-{what}-{digest[:40]}"
+
+
+class BankFormValidation(FormValidationAction, ABC):
+    """A form's validation: identity, answers read from the message, service failures."""
+
+    #: The intent that starts this form; its entities are read as answers too.
+    form_intent: str = ""
+
+    def __init__(self, client: Optional[BankClient] = None) -> None:
+        self.client: BankClient = client or HttpBankClient()
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    async def before_start(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer: str, language: str
+    ) -> Dict[str, Any]:
+        """Checks when the form starts; slots to set, or {STOPPED: True} after saying why."""
+        return {}
+
+    async def after_validation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer: str, language: str,
+        changed: Dict[str, Any],
+    ) -> Dict[str, Any]:
+        """Checks that need several slots (a quote for the summary); slots to set."""
+        return {}
+
+    # Reading answers.
+
+    def reads_entities(self, tracker: Tracker) -> bool:
+        """Whether the message may fill slots from its entities (not an aside)."""
+        intent = intent_of(tracker)
+        return intent == self.form_intent or intent not in ASIDES
+
+    def entity(self, tracker: Tracker, name: str) -> Optional[str]:
+        if not self.reads_entities(tracker):
+            return None
+        value = next(tracker.get_latest_entity_values(name), None)
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    def amount_answer(self, tracker: Tracker, slot: str) -> Optional[Amount]:
+        """The amount in this message: the `amount` entity, or the whole message when the
+        form asked for `slot` and the message is only an amount."""
+        asked = tracker.get_slot(REQUESTED_SLOT) == slot
+        if asked or intent_of(tracker) == self.form_intent:
+            whole = parse_amount(text_of(tracker))
+            if whole is not None:
+                return whole
+        entity = self.entity(tracker, "amount")
+        return parse_amount(entity) if entity else None
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        """The `extract_<slot>` methods' answers, and yes / no when the form asked to confirm."""
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        asked = tracker.get_slot(REQUESTED_SLOT)
+        if isinstance(asked, str) and asked.endswith("_confirmed"):
+            answer = confirmation(tracker)
+            if answer is not None:
+                events.append(SlotSet(asked, answer))
+                tracker.slots[asked] = answer
+        return events
+
+    def read_amount(self, tracker: Tracker, slot: str) -> Dict[str, Any]:
+        """extract_<amount slot>: the amount as text ("5000", "all")."""
+        value = self.amount_answer(tracker, slot)
+        return {} if value is None else {slot: ALL if value == ALL else str(value)}
+
+    @staticmethod
+    def check_amount(value: str, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str,
+                     all_allowed: bool = True) -> Dict[str, Any]:
+        """validate_<amount slot>: more than 0 (or "all" where that means something)."""
+        if value == ALL and not all_allowed:
+            dispatcher.utter_message(response="utter_ask_for_a_figure")
+            return ask_again(slot)
+        if value != ALL and Decimal(value) <= 0:
+            dispatcher.utter_message(text=refusal_text(BankRefused("invalid_amount", ""),
+                                                       reply_language(tracker)))
+            return ask_again(slot)
+        return {slot: value}
+
+    # The run: identity first, then rasa-sdk's extraction and validation, failures last.
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        customer = customer_id(tracker)
+        if customer is None or tracker.get_slot(STOPPED):
+            return [SlotSet(REQUESTED_SLOT, None)]  # the submit action tells an anonymous visitor
+        language = reply_language(tracker)
+        events: List[EventType] = []
+        draft = CollectingDispatcher()
+        try:
+            # Starting: nothing asked yet (or a slot of another form, left by a switch).
+            if tracker.get_slot(REQUESTED_SLOT) not in self.domain_slots(domain):
+                # Nothing from an earlier, unfinished run of this form carries over.
+                for slot in [*self.domain_slots(domain), SUMMARY]:
+                    tracker.slots[slot] = None
+                    events.append(SlotSet(slot, None))
+                started = await self.before_start(draft, tracker, customer, language)
+                events += [SlotSet(slot, value) for slot, value in started.items()]
+                tracker.slots.update(started)
+                if started.get(STOPPED):
+                    dispatcher.messages.extend(draft.messages)
+                    return events + [SlotSet(REQUESTED_SLOT, None)]
+            validated = await super().run(draft, tracker, domain)
+            changed = {event["name"]: event["value"] for event in validated
+                       if event.get("event") == "slot" and event["name"] != REQUESTED_SLOT}
+            extra = await self.after_validation(draft, tracker, customer, language, changed)
+            tracker.slots.update(extra)
+            events += validated + [SlotSet(slot, value) for slot, value in extra.items()]
+        except BankUnavailable as error:
+            logger.warning("%s: account service unavailable: %s", self.name(), error)
+            dispatcher.utter_message(response="utter_service_unavailable")
+            return events + [SlotSet(STOPPED, True), SlotSet(REQUESTED_SLOT, None)]
+        except BankRefused as error:
+            say_refusal(dispatcher, error, language, self.name())
+            return events + [SlotSet(STOPPED, True), SlotSet(REQUESTED_SLOT, None)]
+        except Exception:  # a bug must not leave the customer in a form that cannot go on
+            logger.exception("%s failed", self.name())
+            dispatcher.utter_message(response="utter_service_unavailable")
+            return events + [SlotSet(STOPPED, True), SlotSet(REQUESTED_SLOT, None)]
+        dispatcher.messages.extend(draft.messages)
+        if tracker.slots.get(STOPPED):
+            events.append(SlotSet(REQUESTED_SLOT, None))
+        return events
+
+
+def say_refusal(dispatcher: CollectingDispatcher, error: BankRefused, language: str,
+                who: str) -> None:
+    if error.code in SERVICE_FAULTS:
+        logger.error("%s: the account service refused the integration: %s", who, error)
+        dispatcher.utter_message(response="utter_service_unavailable")
+    else:
+        logger.info("%s: refused: %s", who, error)
+        dispatcher.utter_message(text=refusal_text(error, language))
+
+
+def form_reset(domain: DomainDict, form: str) -> List[EventType]:
+    """Empties the form's slots, the summary and the stop flag, after it ends either way."""
+    slots = (domain.get("forms", {}).get(form, {}) or {}).get("required_slots", [])
+    return [SlotSet(slot, None) for slot in [*slots, SUMMARY, STOPPED]]
+
+
+def ask_again(slot: str) -> Dict[str, Any]:
+    """A validation's answer that the value was not accepted: the form asks for `slot` again."""
+    return {slot: None}
+
+
+class FormSubmitAction(AccountAction):
+    """Runs after a form has ended: does the work if the customer said yes, then empties the
+    form. A stopped form (already explained) or a "no" moves nothing."""
+
+    #: The form this action finishes, and its yes/no slot (None: nothing to confirm).
+    form: str = ""
+    confirmed_slot: Optional[str] = None
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        reset = form_reset(domain, self.form)
+        if tracker.get_slot(STOPPED):
+            return reset
+        if (customer_id(tracker) is not None and self.confirmed_slot
+                and tracker.get_slot(self.confirmed_slot) is not True):
+            dispatcher.utter_message(response="utter_nothing_done")
+            return reset
+        return await super().run(dispatcher, tracker, domain) + reset
+
+    def refused(self, dispatcher: CollectingDispatcher, error: BankRefused, language: str) -> None:
+        say_refusal(dispatcher, error, language, self.name())
+
+
+class ActionCancelForm(Action):
+    """"Cancel" (or "no") in the middle of a form: the form is already deactivated; nothing was
+    done, so say so and empty every form's slots."""
+
+    def name(self) -> str:
+        return "action_cancel_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        dispatcher.utter_message(response="utter_form_cancelled")
+        events: List[Dict[str, Any]] = []
+        for form in domain.get("forms", {}):
+            events += form_reset(domain, form)
+        return events

@@ -1,0 +1,95 @@
+"""The risk questionnaire (风险测评): seven questions with A-D buttons; the account service scores
+the answers (question-5 override included) and stores the level with its validity date."""
+
+import re
+from typing import Any, Dict, List
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
+from rasa_sdk.types import DomainDict
+
+from actions import money
+from actions.forms import BankFormValidation, FormSubmitAction, intent_of, text_of
+from actions.wealth import level_words
+
+QUESTIONS = [f"risk_q{number}" for number in range(1, 8)]
+NO_LOSS_QUESTION = "risk_q5"  # answer A: the level is C1 whatever the total
+# "A", "b", "选C", "我选 D", "A. 61岁以上", "（B）"
+_ANSWER = re.compile(
+    r"^(?:我?选(?:择)?|option|answer)?\s*[（(]?\s*([ABCD])\s*(?:[）).、:：]|\s|$).*", re.IGNORECASE
+)
+# Not an answer but a way out of the questionnaire: the rules handle these.
+_WAYS_OUT = {"cancel", "deny", "request_human", "faq_wealth", "faq_loan", "faq_service", "help"}
+
+
+def answer_letter(tracker: Tracker) -> str | None:
+    entity = next(tracker.get_latest_entity_values("risk_answer"), None)
+    for candidate in (text_of(tracker), entity):
+        if isinstance(candidate, str):
+            match = _ANSWER.match(candidate.strip())
+            if match:
+                return match.group(1).upper()
+    return None
+
+
+class ValidateRiskForm(BankFormValidation):
+    form_intent = "start_risk_assessment"
+
+    def name(self) -> str:
+        return "validate_risk_form"
+
+    async def before_start(self, dispatcher, tracker, customer, language):
+        dispatcher.utter_message(response="utter_risk_intro")
+        return {}
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        """The answer to the question just asked; anything else is asked again."""
+        asked = tracker.get_slot(REQUESTED_SLOT)
+        if asked not in QUESTIONS:
+            return []
+        letter = answer_letter(tracker)
+        if letter:
+            return [SlotSet(asked, letter)]
+        if intent_of(tracker) in _WAYS_OUT:
+            return []  # the form rejects the message and the rules answer it
+        dispatcher.utter_message(response="utter_risk_answer_invalid")
+        return [SlotSet(asked, None)]
+
+
+class ActionSubmitRiskAssessment(FormSubmitAction):
+    form = "risk_form"
+
+    def name(self) -> str:
+        return "action_submit_risk_assessment"
+
+    async def answer(self, dispatcher, customer, language, tracker, domain):
+        answers = [tracker.get_slot(question) for question in QUESTIONS]
+        if not all(answer in ("A", "B", "C", "D") for answer in answers):
+            dispatcher.utter_message(response="utter_nothing_done")
+            return []
+        profile = await self.client.assess_risk(customer, answers)
+        level = level_words(profile.level, language)
+        until = money.day(profile.valid_until, language)
+        no_loss = tracker.get_slot(NO_LOSS_QUESTION) == "A"
+        if language == "zh":
+            text = f"测评完成，您的得分为{profile.score}分。"
+            if no_loss:
+                text += "由于您在第5题选择了“不能接受任何亏损”，按规定评级为C1。"
+            text += (f"您的风险承受能力等级为{level}，"
+                     f"可以购买{profile.max_product_risk}及以下风险等级的"
+                     f"产品。测评结果有效期至{until}。")
+        else:
+            text = f"Assessment complete: you scored {profile.score}. "
+            if no_loss:
+                text += ("Because you can accept no loss at all (question 5), the level is C1 "
+                         "whatever the total. ")
+            text += (f"Your risk level is {level}: you may buy products rated up to "
+                     f"{profile.max_product_risk}. The assessment is valid until {until}.")
+        dispatcher.utter_message(text=text, buttons=[{
+            "title": "看看适合我的产品" if language == "zh" else "Show suitable products",
+            "payload": "/recommend_product"}])
+        return []

@@ -1,0 +1,398 @@
+"""Buying, redeeming and recommending wealth products.
+
+Suitability is the account service's rule, enforced by it and explained here: no valid risk
+assessment -> the questionnaire is offered; a product above the customer's level -> refused with
+the products the level allows. Every recommendation and purchase summary carries the risk notice.
+"""
+
+from decimal import Decimal
+from typing import Any, List, Optional
+
+from rasa_sdk.forms import REQUESTED_SLOT
+
+from actions import money
+from actions.account import AccountAction
+from actions.amounts import ALL
+from actions.bank_client import BankRefused, Holding, Order, Product
+from actions.forms import (
+    STOPPED,
+    SUMMARY,
+    BankFormValidation,
+    FormSubmitAction,
+    ask_again,
+    idempotency_key,
+    intent_of,
+    text_of,
+)
+from actions.identity import customer_id
+from actions.language import reply_language
+from actions.refusals import refusal_text
+
+RISK_NOTICE = {
+    "zh": "理财非存款、产品有风险、投资须谨慎",
+    "en": "Wealth products are not deposits. Investing involves risk.",
+}
+LEVEL_NAMES = {
+    "C1": ("保守型", "Conservative"), "C2": ("稳健型", "Moderate"), "C3": ("平衡型", "Balanced"),
+    "C4": ("成长型", "Growth"), "C5": ("进取型", "Aggressive"),
+}
+
+
+def risk_notice(language: str) -> str:
+    if language == "zh":
+        return f"风险提示：{RISK_NOTICE['zh']}。"
+    return f"Risk notice: {RISK_NOTICE['en']}"
+
+
+def level_words(level: str, language: str) -> str:
+    """C3 平衡型 / C3 (Balanced)."""
+    zh, en = LEVEL_NAMES.get(level, ("", ""))
+    return f"{level} {zh}" if language == "zh" else f"{level} ({en})"
+
+
+def product_name(item: Any, language: str) -> str:
+    """均衡混合（WM004） / Balanced Mix Fund (WM004)."""
+    code = getattr(item, "code", None) or item.product_code
+    return f"{item.name_zh}（{code}）" if language == "zh" else f"{item.name_en} ({code})"
+
+
+def product_line(product: Product, language: str) -> str:
+    minimum = money.amount(product.min_purchase, language)
+    if language == "zh":
+        return (f"· {product.name_zh}（{product.code}，{product.risk}）：{product.return_zh}，"
+                f"{minimum}起购")
+    return (f"• {product.name_en} ({product.code}, {product.risk}): {product.return_en}, "
+            f"from {minimum}")
+
+
+def _squash(text: str) -> str:
+    return "".join(text.lower().split())
+
+
+def match_product(text: str, products: List[Any]) -> Optional[Any]:
+    """The product a short answer names: its code, or its name in either language."""
+    typed = _squash(text)
+    if not typed:
+        return None
+    for product in products:
+        code = getattr(product, "code", None) or product.product_code
+        names = [code, product.name_zh, product.name_en]
+        if typed in {_squash(name) for name in names}:
+            return product
+    for product in products:  # a name inside a short answer: "买活期宝吧"
+        names = [product.name_zh, product.name_en]
+        if len(typed) <= 24 and any(_squash(name) in typed for name in names):
+            return product
+    return None
+
+
+class ValidateBuyForm(BankFormValidation):
+    form_intent = "buy_product"
+
+    def name(self) -> str:
+        return "validate_buy_form"
+
+    async def before_start(self, dispatcher, tracker, customer, language):
+        profile = await self.client.risk_profile(customer)
+        if not profile.valid:
+            dispatcher.utter_message(response="utter_risk_assessment_required")
+            return {STOPPED: True}
+        return {}
+
+    async def extract_buy_product(self, dispatcher, tracker, domain):
+        value = self.entity(tracker, "product")
+        if value is None and tracker.get_slot(REQUESTED_SLOT) == "buy_product" \
+                and intent_of(tracker) not in {"faq_wealth", "faq_loan", "faq_service", "cancel"}:
+            found = match_product(text_of(tracker), await self.client.products())
+            value = found.code if found else None
+        return {"buy_product": value.upper()} if value else {}
+
+    async def validate_buy_product(self, value, dispatcher, tracker, domain):
+        language = reply_language(tracker)
+        product = next((p for p in await self.client.products() if p.code == value), None)
+        if product is None:
+            dispatcher.utter_message(response="utter_unknown_product")
+            return ask_again("buy_product")
+        profile = await self.client.risk_profile(customer_id(tracker))
+        if int(product.risk[1:]) > int((profile.level or "C0")[1:]):
+            if language == "zh":
+                text = (f"{product_name(product, language)}的风险等级为{product.risk}，高于您的风险"
+                        f"承受能力{level_words(profile.level, language)}（可购买"
+                        f"{profile.max_product_risk}及以下），按适当性要求不能购买。")
+            else:
+                text = (f"{product_name(product, language)} is rated {product.risk}, above your "
+                        f"risk level {level_words(profile.level, language)}, which may buy up "
+                        f"to {profile.max_product_risk}; so it cannot be bought.")
+            dispatcher.utter_message(text=text)
+            return ask_again("buy_product")  # the question lists the suitable products
+        return {"buy_product": product.code}
+
+    def extract_buy_amount(self, dispatcher, tracker, domain):
+        return self.read_amount(tracker, "buy_amount")
+
+    def validate_buy_amount(self, value, dispatcher, tracker, domain):
+        return self.check_amount(value, dispatcher, tracker, "buy_amount", all_allowed=False)
+
+    async def after_validation(self, dispatcher, tracker, customer, language, changed):
+        code, amount = tracker.get_slot("buy_product"), tracker.get_slot("buy_amount")
+        if not code or not amount or not {"buy_product", "buy_amount"} & set(changed):
+            return {}
+        try:
+            quote = await self.client.order(customer, "buy", code, Decimal(amount), key=None)
+        except BankRefused as error:
+            if error.code not in {"invalid_amount", "below_minimum", "above_balance"}:
+                raise
+            dispatcher.utter_message(text=refusal_text(error, language))
+            return ask_again("buy_amount")
+        return {SUMMARY: buy_summary(quote, language)}
+
+
+def _dates(order: Order, language: str) -> str:
+    trade = money.day(order.trade_date, language)
+    confirmed = money.day(order.confirmation_date, language) if order.confirmation_date else ""
+    if language == "zh":
+        text = (f"交易日为{trade}（15:00后或非交易日下单顺延至下一交易日），{confirmed}确认份额并"
+                "开始计算收益。")
+        if order.matures_on and order.payback_date:
+            text += (f"封闭期内不能提前赎回，{money.day(order.matures_on, language)}到期，"
+                     f"{money.day(order.payback_date, language)}回款。")
+        return text
+    text = (f"It trades on {trade} (orders after 15:00 or on a non-trading day move to the next "
+            f"trading day), is confirmed and starts earning on {confirmed}.")
+    if order.matures_on and order.payback_date:
+        text += (f" It is closed until it matures on {money.day(order.matures_on, language)}, "
+                 f"with no early redemption, and is paid back on "
+                 f"{money.day(order.payback_date, language)}.")
+    return text
+
+
+def fee_words(order: Order, language: str) -> str:
+    """申购费 ¥7.50 / 免赎回费; purchase fee CNY 7.50 / no redemption fee."""
+    zh = language == "zh"
+    kind = ("申购费" if zh else "purchase fee") if order.side == "buy" else (
+        "赎回费" if zh else "redemption fee")
+    if not order.fee:
+        return f"免{kind}" if zh else f"no {kind}"
+    return f"{kind} {money.amount(order.fee, language)}"
+
+
+def buy_summary(quote: Order, language: str) -> str:
+    name, amount = product_name(quote, language), money.amount(quote.amount, language)
+    fee, balance = fee_words(quote, language), money.amount(quote.balance, language)
+    if language == "zh":
+        return (f"请确认购买：{name} {amount}，{fee}，"
+                f"从您的借记卡扣款，扣款后余额 {balance}。"
+                f"{_dates(quote, language)}\n{risk_notice(language)}\n确认购买吗？")
+    return (f"Please confirm: buy {name} for {amount}, {fee}, paid from your debit "
+            f"card (balance afterwards {balance}). {_dates(quote, language)}\n"
+            f"{risk_notice(language)}\nShall I go ahead?")
+
+
+class ActionAskBuyProduct(AccountAction):
+    """Which product: the products the customer's level allows, as buttons, with the notice."""
+
+    def name(self) -> str:
+        return "action_ask_buy_product"
+
+    async def answer(self, dispatcher, customer, language, tracker, domain):
+        suitable = await self.client.suitable_products(customer)
+        lines = [("您想买哪款产品？适合您（" if language == "zh" else
+                  "Which product would you like? Suitable for your level (")
+                 + level_words(suitable.level, language) + ("）的有：" if language == "zh" else
+                                                           "):")]
+        lines += [product_line(product, language) for product in suitable.products]
+        lines.append(risk_notice(language))
+        buttons = [{"title": product_name(p, language), "payload": p.code}
+                   for p in suitable.products]
+        dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
+        return []
+
+
+class ActionBuyProduct(FormSubmitAction):
+    form, confirmed_slot = "buy_form", "buy_confirmed"
+
+    def name(self) -> str:
+        return "action_buy_product"
+
+    async def answer(self, dispatcher, customer, language, tracker, domain):
+        code, amount = tracker.get_slot("buy_product"), tracker.get_slot("buy_amount")
+        done = await self.client.order(customer, "buy", code, Decimal(amount),
+                                       key=idempotency_key(tracker, f"buy-{code}-{amount}"))
+        name, paid = product_name(done, language), money.amount(done.amount, language)
+        balance = money.amount(done.balance, language)
+        if language == "zh":
+            text = (f"购买成功：{name} {paid} 已下单（订单号 {done.order_id}），"
+                    f"{fee_words(done, language)}，卡内余额 {balance}。{_dates(done, language)}")
+        else:
+            text = (f"Done: {name} bought for {paid} (order {done.order_id}), "
+                    f"{fee_words(done, language)}, card balance {balance}. "
+                    f"{_dates(done, language)}")
+        dispatcher.utter_message(text=f"{text}\n{risk_notice(language)}")
+        return []
+
+
+class ValidateRedeemForm(BankFormValidation):
+    form_intent = "redeem_product"
+
+    def name(self) -> str:
+        return "validate_redeem_form"
+
+    async def before_start(self, dispatcher, tracker, customer, language):
+        holdings = (await self.client.holdings(customer)).holdings
+        if not holdings:
+            dispatcher.utter_message(response="utter_no_holdings")
+            return {STOPPED: True}
+        if len(holdings) == 1 and self.entity(tracker, "product") is None:
+            return {"redeem_product": holdings[0].product_code}
+        return {}
+
+    async def extract_redeem_product(self, dispatcher, tracker, domain):
+        value = self.entity(tracker, "product")
+        if value is None and tracker.get_slot(REQUESTED_SLOT) == "redeem_product" \
+                and intent_of(tracker) not in {"faq_wealth", "faq_loan", "faq_service", "cancel"}:
+            found = match_product(text_of(tracker),
+                                  (await self.client.holdings(customer_id(tracker))).holdings)
+            value = found.product_code if found else None
+        return {"redeem_product": value.upper()} if value else {}
+
+    async def validate_redeem_product(self, value, dispatcher, tracker, domain):
+        language = reply_language(tracker)
+        holdings = (await self.client.holdings(customer_id(tracker))).holdings
+        holding = next((h for h in holdings if h.product_code == value), None)
+        if holding is None:
+            dispatcher.utter_message(text=refusal_text(BankRefused("not_held", ""), language))
+            return ask_again("redeem_product")
+        if holding.redeemable <= 0:
+            dispatcher.utter_message(text=not_redeemable(holding, language))
+            return {"redeem_product": None, STOPPED: True}
+        return {"redeem_product": holding.product_code}
+
+    def extract_redeem_amount(self, dispatcher, tracker, domain):
+        return self.read_amount(tracker, "redeem_amount")
+
+    def validate_redeem_amount(self, value, dispatcher, tracker, domain):
+        return self.check_amount(value, dispatcher, tracker, "redeem_amount")
+
+    async def after_validation(self, dispatcher, tracker, customer, language, changed):
+        code, amount = tracker.get_slot("redeem_product"), tracker.get_slot("redeem_amount")
+        if not code or not amount or not {"redeem_product", "redeem_amount"} & set(changed):
+            return {}
+        if amount == ALL:
+            holdings = (await self.client.holdings(customer)).holdings
+            amount = str(next(h.redeemable for h in holdings if h.product_code == code))
+        try:
+            quote = await self.client.order(customer, "redeem", code, Decimal(amount), key=None)
+        except BankRefused as error:
+            if error.code not in {"invalid_amount", "above_holding"}:
+                raise
+            dispatcher.utter_message(text=refusal_text(error, language))
+            return ask_again("redeem_amount")
+        return {"redeem_amount": str(quote.amount), SUMMARY: redeem_summary(quote, language)}
+
+
+def not_redeemable(holding: Holding, language: str) -> str:
+    """Why nothing of a holding can be redeemed now: closed period or awaiting confirmation."""
+    name = product_name(holding, language)
+    closed = [lot for lot in holding.lots if lot.status == "closed" and lot.matures_on]
+    if closed:
+        when = money.day(closed[0].matures_on, language)
+        return (f"{name}在封闭期内，不能提前赎回，{when}到期。" if language == "zh" else
+                f"{name} is in its closed period and cannot be redeemed before it matures on "
+                f"{when}.")
+    return (f"{name}的份额还在确认中，确认后才能赎回。" if language == "zh" else
+            f"{name} is still awaiting confirmation; it can be redeemed once confirmed.")
+
+
+def _arrival(order: Order, language: str) -> str:
+    when = money.day(order.arrival_date, language) if order.arrival_date else ""
+    if order.fast:
+        return "快速赎回，实时到账" if language == "zh" else "fast redemption, arrives at once"
+    return f"预计{when}到账" if language == "zh" else f"arriving on {when}"
+
+
+def redeem_summary(quote: Order, language: str) -> str:
+    name, amount = product_name(quote, language), money.amount(quote.amount, language)
+    fee = fee_words(quote, language)
+    proceeds = money.amount(quote.proceeds or Decimal("0"), language)
+    if language == "zh":
+        return (f"请确认赎回：{name} {amount}，{fee}，{proceeds} 转入您的借记卡，"
+                f"{_arrival(quote, language)}。\n确认赎回吗？")
+    return (f"Please confirm: redeem {amount} of {name}, {fee}, {proceeds} to your "
+            f"debit card, {_arrival(quote, language)}.\nShall I go ahead?")
+
+
+class ActionAskRedeemProduct(AccountAction):
+    def name(self) -> str:
+        return "action_ask_redeem_product"
+
+    async def answer(self, dispatcher, customer, language, tracker, domain):
+        holdings = (await self.client.holdings(customer)).holdings
+        buttons = [{"title": product_name(h, language), "payload": h.product_code}
+                   for h in holdings]
+        dispatcher.utter_message(response="utter_ask_redeem_product", buttons=buttons)
+        return []
+
+
+class ActionAskRedeemAmount(AccountAction):
+    def name(self) -> str:
+        return "action_ask_redeem_amount"
+
+    async def answer(self, dispatcher, customer, language, tracker, domain):
+        code = tracker.get_slot("redeem_product")
+        holdings = (await self.client.holdings(customer)).holdings
+        holding = next((h for h in holdings if h.product_code == code), None)
+        if holding is None:
+            dispatcher.utter_message(response="utter_ask_redeem_amount")
+            return []
+        name, left = product_name(holding, language), money.amount(holding.redeemable, language)
+        dispatcher.utter_message(text=(
+            f"{name}当前可赎回 {left}。您想赎回多少？回复“全部”即全部赎回。" if language == "zh"
+            else f"You can redeem up to {left} of {name} now. How much would you like to redeem? "
+                 "Say \"all\" to redeem everything."))
+        return []
+
+
+class ActionRedeemProduct(FormSubmitAction):
+    form, confirmed_slot = "redeem_form", "redeem_confirmed"
+
+    def name(self) -> str:
+        return "action_redeem_product"
+
+    async def answer(self, dispatcher, customer, language, tracker, domain):
+        code, amount = tracker.get_slot("redeem_product"), tracker.get_slot("redeem_amount")
+        done = await self.client.order(customer, "redeem", code, Decimal(amount),
+                                       key=idempotency_key(tracker, f"redeem-{code}-{amount}"))
+        name, proceeds = product_name(done, language), money.amount(done.proceeds, language)
+        if language == "zh":
+            text = (f"赎回成功：{name} {money.amount(done.amount, language)} 已提交（订单号 "
+                    f"{done.order_id}），{fee_words(done, language)}，{proceeds} "
+                    f"{_arrival(done, language)}。")
+        else:
+            text = (f"Done: {money.amount(done.amount, language)} of {name} redeemed (order "
+                    f"{done.order_id}), {fee_words(done, language)}; {proceeds} "
+                    f"{_arrival(done, language)}.")
+        dispatcher.utter_message(text=text)
+        return []
+
+
+class ActionRecommendProduct(AccountAction):
+    """Products the customer's valid risk level allows, closest to the level first."""
+
+    def name(self) -> str:
+        return "action_recommend_product"
+
+    async def answer(self, dispatcher, customer, language, tracker, domain):
+        suitable = await self.client.suitable_products(customer)
+        head = (f"根据您的风险测评结果（{level_words(suitable.level, language)}），适合您的产品有："
+                if language == "zh" else
+                f"Based on your risk assessment ({level_words(suitable.level, language)}), these "
+                "products suit you:")
+        lines = [head, *(product_line(p, language) for p in suitable.products)]
+        lines.append("过往业绩不代表未来表现。" if language == "zh" else
+                     "Past returns do not promise future returns.")
+        lines.append(risk_notice(language))
+        buttons = [{"title": ("买" if language == "zh" else "Buy ") + product_name(p, language),
+                    "payload": f'/buy_product{{"product":"{p.code}"}}'}
+                   for p in suitable.products[:3]]
+        dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
+        return []

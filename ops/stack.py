@@ -93,7 +93,9 @@ class Stack:
     """The Rasa server, the action server and the web app, wired to each other by settings."""
 
     # Rasa rebuilds its TensorFlow graphs at start: about a minute on this machine.
-    STARTUP_TIMEOUT = {"bank": 60.0, "rasa": 300.0, "actions": 60.0, "web": 60.0}
+    # The retriever loads its encoder and encodes the knowledge base at start.
+    STARTUP_TIMEOUT = {"bank": 60.0, "retriever": 180.0, "rasa": 300.0, "actions": 60.0,
+                       "web": 60.0}
 
     def __init__(self, settings: Settings, log_dir: Path | None = None) -> None:
         self.settings = settings
@@ -133,6 +135,14 @@ class Stack:
                 rasa_env,
                 log_dir / "rasa.log",
             ),
+            "retriever": Service(
+                "retriever",
+                [str(settings.app_python), "-m", "uvicorn", "retriever.service:app",
+                 "--host", settings.host, "--port", str(settings.retriever_port)],
+                f"{settings.retriever_url}/health",
+                app_env,
+                log_dir / "retriever.log",
+            ),
             "web": Service(
                 "web",
                 [str(settings.app_python), "-m", "uvicorn", "web.main:app",
@@ -146,15 +156,18 @@ class Stack:
 
     def _settings_environment(self) -> dict[str, str]:
         """The launcher's own settings, handed to the web app so both agree on every port."""
-        fields = ("host", "web_port", "rasa_port", "actions_port", "data_dir", "model_path",
-                  "bank_port", "bank_url", "bank_database_url", "bank_service_token", "bank_now")
+        fields = ("host", "web_port", "rasa_port", "actions_port", "retriever_port", "data_dir",
+                  "model_path", "retriever_model_dir", "bank_port", "bank_url",
+                  "bank_database_url", "bank_service_token", "bank_now")
         return {
             f"AN_{name.upper()}": str(getattr(self.settings, name))
             for name in fields
             if getattr(self.settings, name) is not None
         }
 
-    def start(self, names: tuple[str, ...] = ("bank", "actions", "rasa", "web")) -> None:
+    def start(
+        self, names: tuple[str, ...] = ("bank", "retriever", "actions", "rasa", "web")
+    ) -> None:
         if "bank" in names:
             # The explicit schema step: create the tables and seed the demo bank if missing.
             subprocess.run(
@@ -180,7 +193,7 @@ class Stack:
         httpx.post(f"{self.settings.rasa_url}/model/parse", json={"text": "你好 hello"}, timeout=60)
 
     def stop(self, names: tuple[str, ...] | None = None) -> None:
-        for name in names or ("web", "rasa", "actions", "bank"):
+        for name in names or ("web", "rasa", "actions", "retriever", "bank"):
             self.services[name].stop()
 
     def restart(self, name: str) -> None:
@@ -198,8 +211,8 @@ def run(settings: Settings) -> None:
 
     for stop_signal in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(stop_signal, request_stop)
-    print("Starting the account service, the action server, the Rasa server (about a minute) "
-          "and the web app...")
+    print("Starting the account service, the knowledge-base retriever, the action server, the "
+          "Rasa server (about a minute) and the web app...")
     try:
         stack.start()
     except ServiceFailed as failure:

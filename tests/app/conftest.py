@@ -24,6 +24,7 @@ def stack(tmp_path_factory) -> Stack:
         rasa_port=free_port(),
         actions_port=free_port(),
         bank_port=free_port(),
+        retriever_port=free_port(),
         bank_now="2026-11-26T10:00:00",  # the spec's "today"
         data_dir=data_dir,
     )

@@ -169,6 +169,13 @@ def test_buy_above_the_customers_level_is_refused_with_suitable_products(convers
     assert fresh_bank("C001", "/balance")["balance"] == "52380.25"
 
 
+def test_buy_above_the_balance_then_cancel_en(conversation, fresh_bank):
+    say = conversation("C003")
+    assert "CNY 250,000.00" in say("buy 300000 of Daily Cash")
+    assert "cancelled" in say("cancel")
+    assert fresh_bank("C003", "/balance")["balance"] == "250000.00"
+
+
 def test_buy_without_a_risk_assessment_offers_the_questionnaire(conversation, fresh_bank):
     say = conversation("C002")
     assert "风险测评" in say("我想买活期宝")
@@ -196,6 +203,17 @@ def test_redeem_all_of_daily_cash_zh(conversation, fresh_bank):
     assert "赎回成功" in say("确认")
     holdings = fresh_bank("C001", "/holdings")["holdings"]
     assert [h["product_code"] for h in holdings] == ["WM004"]
+
+
+def test_redeem_an_faq_in_the_middle_then_no_zh(conversation, fresh_bank):
+    say = conversation("C001")
+    assert "¥31,245.80" in say("我想赎回均衡混合")
+    answer = say("赎回的钱一般多久能到账")
+    assert "T+" in answer and "赎回多少" in answer  # answered, then asked again
+    summary = say("5000")
+    assert "赎回费 ¥25.00" in summary  # held 7 days to a year: 0.5%
+    assert "没有任何变动" in say("不用了")
+    assert fresh_bank("C001", "/holdings")["holdings"][1]["market_value"] == "31245.80"
 
 
 def test_redeem_en_cancel_in_the_middle(conversation, fresh_bank):
@@ -257,6 +275,13 @@ def test_freeze_yes_zh(conversation, fresh_bank):
     assert fresh_bank("C001", "/balance")["frozen"] is False
     assert "已冻结" in say("确认")
     assert fresh_bank("C001", "/balance")["frozen"] is True
+
+
+def test_freeze_cancel_zh(conversation, fresh_bank):
+    say = conversation("C002")
+    assert "尾号1193" in say("帮我把卡冻结了")
+    assert "没有任何变动" in say("取消")
+    assert fresh_bank("C002", "/balance")["frozen"] is False
 
 
 def test_freeze_an_faq_in_the_middle_then_no_en(conversation, fresh_bank):

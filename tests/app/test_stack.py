@@ -17,3 +17,14 @@ def test_the_account_service_runs_seeded_with_the_demo_bank(stack):
     )
     assert response.status_code == 200
     assert response.json()["balance"] == "52380.25"
+
+
+def test_the_retriever_answers_from_the_knowledge_base_with_the_converted_encoder(stack):
+    url = f"{stack.settings.retriever_url}/search"
+    body = httpx.post(url, json={"query": "存款保险最多能赔多少钱"}, timeout=10).json()
+    assert body["language"] == "zh"
+    assert "ac-deposit-insurance" in [result["id"] for result in body["results"]]
+    body = httpx.post(url, json={"query": "how do I get a settlement certificate after paying "
+                                          "off my loan"}, timeout=10).json()
+    assert body["results"][0]["id"] == "ln-settlement-certificate"
+    assert body["language"] == "en"

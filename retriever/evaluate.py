@@ -1,0 +1,133 @@
+"""How well the retriever finds the right entry: `python -m retriever.evaluate`.
+
+    python -m retriever.evaluate --queries retriever/heldout
+    python -m retriever.evaluate --kb-jsonl bank-faq.jsonl --queries bank-queries.jsonl
+
+The knowledge base is the project's (retriever/knowledge/) or any JSONL file in the import form;
+a query line is {"id": <the entry it should find>, "question": ..., "lang": "zh" | "en"}. Prints,
+per language, hit@1, hit@5, MRR, and answer precision and coverage at the configured thresholds,
+for the configured retriever and, beside it, the lexical-only baseline.
+"""
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from retriever import kb
+from retriever.search import Searcher, Thresholds
+from retriever.service import load_tuning
+from web.core.config import get_settings
+
+
+@dataclass(frozen=True)
+class Query:
+    expected: str
+    question: str
+    language: str
+
+
+def query_files(paths: List[Path]) -> List[Path]:
+    """The JSONL files named, a folder meaning every *.jsonl in it."""
+    found: List[Path] = []
+    for path in paths:
+        found += sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    return found
+
+
+def load_queries(path: Path) -> List[Query]:
+    queries = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        if item.get("lang") not in kb.LANGUAGES or not item.get("id") or not item.get("question"):
+            raise ValueError(f"{path.name} line {number}: needs id, question and lang zh|en")
+        queries.append(Query(item["id"], item["question"], item["lang"]))
+    return queries
+
+
+@dataclass(frozen=True)
+class Ranked:
+    query: Query
+    ids: List[str]  # best first
+    top_score: float
+
+
+def rank(searcher: Searcher, queries: List[Query], depth: int = 5) -> List[Ranked]:
+    ranked = []
+    for query in queries:
+        hits = searcher.search(query.question, top_k=depth)
+        ranked.append(Ranked(query, [hit.entry.id for hit in hits],
+                             hits[0].score if hits else float("-inf")))
+    return ranked
+
+
+def figures(ranked: List[Ranked], thresholds: Optional[Thresholds]) -> Dict[str, float]:
+    count = len(ranked) or 1
+    position = [r.ids.index(r.query.expected) + 1 if r.query.expected in r.ids else None
+                for r in ranked]
+    result = {
+        "queries": len(ranked),
+        "hit@1": sum(p == 1 for p in position) / count,
+        "hit@5": sum(p is not None and p <= 5 for p in position) / count,
+        "mrr": sum(1 / p for p in position if p) / count,
+    }
+    if thresholds is not None:
+        answered = [r for r in ranked if r.top_score >= thresholds.answer]
+        right = sum(r.ids[0] == r.query.expected for r in answered)
+        result["answer_precision"] = right / len(answered) if answered else 1.0
+        result["answer_coverage"] = len(answered) / count
+    return result
+
+
+def by_language(ranked: List[Ranked], thresholds: Optional[Thresholds]) -> Dict[str, dict]:
+    return {language: figures([r for r in ranked if r.query.language == language], thresholds)
+            for language in kb.LANGUAGES if any(r.query.language == language for r in ranked)}
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    settings = get_settings()
+    parser = argparse.ArgumentParser(prog="python -m retriever.evaluate", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--queries", type=Path, nargs="+", required=True,
+                        help="query JSONL files, or folders of them")
+    parser.add_argument("--knowledge", type=Path, default=settings.knowledge_dir)
+    parser.add_argument("--kb-jsonl", type=Path, help="a knowledge base in the JSONL import form")
+    parser.add_argument("--model", type=Path, default=settings.retriever_model_dir)
+    parser.add_argument("--config", type=Path, default=settings.retriever_config)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+
+    entries = (kb.import_jsonl(args.kb_jsonl.read_text(encoding="utf-8").splitlines())
+               if args.kb_jsonl else kb.load(args.knowledge))
+    queries = [query for path in query_files(args.queries) for query in load_queries(path)]
+    tuning = load_tuning(args.config)
+    from retriever.encoder.model import Encoder
+
+    systems = {
+        "retriever": Searcher(entries, Encoder(args.model), tuning.lexical_weight),
+        "lexical only": Searcher(entries, None, 0.0),
+    }
+    report = {}
+    for name, searcher in systems.items():
+        thresholds = tuning.thresholds if name == "retriever" else None
+        report[name] = by_language(rank(searcher, queries), thresholds)
+    print(f"{len(entries)} entries, {len(queries)} queries; thresholds answer "
+          f"{tuning.thresholds.answer} suggest {tuning.thresholds.suggest}, lexical weight "
+          f"{tuning.lexical_weight}")
+    for name, languages in report.items():
+        for language, values in languages.items():
+            shown = "  ".join(f"{key} {value:.3f}" if isinstance(value, float) else
+                              f"{key} {value}" for key, value in values.items())
+            print(f"{name:13} {language}  {shown}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

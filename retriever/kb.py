@@ -1,0 +1,167 @@
+"""The knowledge base: entries the retriever answers from, kept as YAML files staff can edit.
+
+One file per area in `retriever/knowledge/` (wealth.yml, loans.yml, ...):
+
+    version: 1
+    entries:
+      - id: ac-transfer-arrival
+        category: account
+        source: "demo bank policy"
+        zh: {question: "...", paraphrases: ["...", ...], answer: "..."}
+        en: {question: "...", paraphrases: ["...", ...], answer: "..."}
+
+A bank loads its own FAQ as JSONL, one line per question and language:
+{"id": "...", "question": "...", "answer": "...", "lang": "zh"} (optional "category", "source",
+"paraphrases"); `export_jsonl` writes the same form.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Iterable, Iterator, List, Optional
+
+import yaml
+
+LANGUAGES = ("zh", "en")
+KNOWLEDGE_DIR = Path(__file__).resolve().parent / "knowledge"
+
+
+class KnowledgeBaseError(ValueError):
+    """A knowledge-base file or line that cannot be used, with the reason."""
+
+
+@dataclass
+class Side:
+    """An entry in one language."""
+
+    question: str
+    answer: str
+    paraphrases: List[str] = field(default_factory=list)
+
+    def texts(self) -> List[str]:
+        """What a customer's question is matched against: the question and its paraphrases."""
+        return [self.question, *self.paraphrases]
+
+
+@dataclass
+class Entry:
+    id: str
+    category: str
+    source: str
+    sides: Dict[str, Side]  # language -> Side
+
+    def side(self, language: str) -> Optional[Side]:
+        return self.sides.get(language)
+
+
+def _text(value: object, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise KnowledgeBaseError(f"{where}: must be non-empty text")
+    return value.strip()
+
+
+def entry_from_dict(data: dict, where: str) -> Entry:
+    if not isinstance(data, dict):
+        raise KnowledgeBaseError(f"{where}: an entry must be a mapping")
+    entry_id = _text(data.get("id"), f"{where}: id")
+    sides = {}
+    for language in LANGUAGES:
+        side = data.get(language)
+        if side is None:
+            continue
+        if not isinstance(side, dict):
+            raise KnowledgeBaseError(f"{where} {entry_id}: {language} must be a mapping")
+        paraphrases = side.get("paraphrases") or []
+        if not isinstance(paraphrases, list):
+            raise KnowledgeBaseError(f"{where} {entry_id}: {language}.paraphrases must be a list")
+        sides[language] = Side(
+            question=_text(side.get("question"), f"{where} {entry_id}: {language}.question"),
+            answer=_text(side.get("answer"), f"{where} {entry_id}: {language}.answer"),
+            paraphrases=[_text(p, f"{where} {entry_id}: {language}.paraphrases")
+                         for p in paraphrases],
+        )
+    if not sides:
+        raise KnowledgeBaseError(f"{where} {entry_id}: needs a zh or en side")
+    return Entry(id=entry_id, category=str(data.get("category") or "general"),
+                 source=str(data.get("source") or ""), sides=sides)
+
+
+def entry_to_dict(entry: Entry) -> dict:
+    data = {"id": entry.id, "category": entry.category, "source": entry.source}
+    for language in LANGUAGES:
+        side = entry.sides.get(language)
+        if side:
+            data[language] = {"question": side.question, "paraphrases": list(side.paraphrases),
+                              "answer": side.answer}
+    return data
+
+
+def load_file(path: Path) -> List[Entry]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise KnowledgeBaseError(f"{path.name}: not valid YAML ({error})") from error
+    entries = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise KnowledgeBaseError(f"{path.name}: needs a list of entries")
+    return [entry_from_dict(item, f"{path.name} #{number}")
+            for number, item in enumerate(entries, 1)]
+
+
+def load(directory: Path = KNOWLEDGE_DIR) -> List[Entry]:
+    """Every entry of every *.yml file in `directory`, ids unique across files."""
+    entries: List[Entry] = []
+    seen: Dict[str, str] = {}
+    for path in sorted(directory.glob("*.yml")):
+        for entry in load_file(path):
+            if entry.id in seen:
+                raise KnowledgeBaseError(
+                    f"{path.name}: id {entry.id} is already used in {seen[entry.id]}")
+            seen[entry.id] = path.name
+            entries.append(entry)
+    return entries
+
+
+def save_file(path: Path, entries: Iterable[Entry]) -> None:
+    """Writes entries in a stable order and format, so an edit is a clean diff."""
+    data = {"version": 1, "entries": [entry_to_dict(entry) for entry in entries]}
+    # One line per text (no folding), so a changed answer is a one-line diff.
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1_000_000, indent=2)
+    path.write_text(text, encoding="utf-8")
+
+
+def import_jsonl(lines: Iterable[str]) -> List[Entry]:
+    """Entries from JSONL lines {"id", "question", "answer", "lang"}; lines with the same id
+    are the languages of one entry."""
+    by_id: Dict[str, dict] = {}
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise KnowledgeBaseError(f"line {number}: not JSON ({error.msg})") from error
+        if not isinstance(item, dict):
+            raise KnowledgeBaseError(f"line {number}: must be a JSON object")
+        language = item.get("lang")
+        if language not in LANGUAGES:
+            raise KnowledgeBaseError(f"line {number}: lang must be one of {', '.join(LANGUAGES)}")
+        entry_id = _text(item.get("id"), f"line {number}: id")
+        data = by_id.setdefault(entry_id, {"id": entry_id, "category": item.get("category"),
+                                           "source": item.get("source")})
+        if language in data:
+            raise KnowledgeBaseError(f"line {number}: {entry_id} has two {language} lines")
+        data[language] = {"question": item.get("question"), "answer": item.get("answer"),
+                          "paraphrases": item.get("paraphrases") or []}
+    return [entry_from_dict(data, f"id {entry_id}") for entry_id, data in by_id.items()]
+
+
+def export_jsonl(entries: Iterable[Entry]) -> Iterator[str]:
+    for entry in entries:
+        for language in LANGUAGES:
+            side = entry.sides.get(language)
+            if side:
+                yield json.dumps({"id": entry.id, "question": side.question,
+                                  "answer": side.answer, "lang": language,
+                                  "category": entry.category, "source": entry.source,
+                                  "paraphrases": side.paraphrases}, ensure_ascii=False)

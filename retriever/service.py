@@ -1,0 +1,182 @@
+"""The retriever as a small HTTP service (app side): `uvicorn retriever.service:app`.
+
+POST /search answers a customer's free-form question from the knowledge base: the decision
+(answer, suggest or none), the entry to answer with or the suggestions, in the question's language.
+GET /entries/{id} gives one entry (a "did you mean" button names the entry by id).
+
+Edits to the knowledge-base files are picked up by a watcher within `knowledge_poll_seconds`: a new
+index is built beside the old one (only changed texts are encoded) and swapped in; an invalid edit
+keeps the old index serving and is logged.
+"""
+
+import asyncio
+import logging
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal, Optional
+
+import yaml
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from retriever import kb
+from retriever.search import Decision, Hit, Searcher, Thresholds, decide, language_of
+from web.core.config import Settings, get_settings
+
+logger = logging.getLogger("retriever")
+MAX_QUERY_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Tuning:
+    lexical_weight: float
+    thresholds: Thresholds
+
+
+def load_tuning(path: Path) -> Tuning:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Tuning(float(data["lexical_weight"]),
+                  Thresholds(float(data["thresholds"]["answer"]),
+                             float(data["thresholds"]["suggest"])))
+
+
+def knowledge_stamp(directory: Path) -> tuple:
+    """Changes whenever a knowledge-base file is added, removed or edited."""
+    return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                        for p in directory.glob("*.yml")))
+
+
+class Retriever:
+    """The live index and what it was built from."""
+
+    def __init__(self, settings: Settings, encoder) -> None:
+        self.settings, self.encoder = settings, encoder
+        self.tuning = load_tuning(settings.retriever_config)
+        self.cache: dict = {}
+        self.stamp = knowledge_stamp(settings.knowledge_dir)
+        self.searcher = self._build(kb.load(settings.knowledge_dir))
+
+    def _build(self, entries) -> Searcher:
+        return Searcher(entries, self.encoder, self.tuning.lexical_weight, self.cache)
+
+    def reload_if_changed(self) -> bool:
+        stamp = knowledge_stamp(self.settings.knowledge_dir)
+        if stamp == self.stamp:
+            return False
+        self.stamp = stamp
+        try:
+            searcher = self._build(kb.load(self.settings.knowledge_dir))
+        except kb.KnowledgeBaseError as error:
+            logger.error("knowledge base not reloaded, the old one keeps serving: %s", error)
+            return False
+        self.searcher = searcher  # one assignment: a search sees the old or the new index
+        logger.info("knowledge base reloaded: %d entries", len(searcher.entries))
+        return True
+
+
+def default_encoder(settings: Settings):
+    from retriever.encoder.model import Encoder
+
+    return Encoder(settings.retriever_model_dir, threads=settings.retriever_threads)
+
+
+async def _watch(retriever: Retriever) -> None:
+    while True:
+        await asyncio.sleep(retriever.settings.knowledge_poll_seconds)
+        try:
+            await asyncio.to_thread(retriever.reload_if_changed)
+        except Exception:  # keep watching whatever one reload did
+            logger.exception("knowledge base reload failed")
+
+
+def create_app(settings: Optional[Settings] = None, encoder_factory=default_encoder) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        current = settings or get_settings()
+        app.state.retriever = Retriever(current, encoder_factory(current))
+        watcher = asyncio.create_task(_watch(app.state.retriever))
+        yield
+        watcher.cancel()
+
+    app = FastAPI(title="小安 knowledge-base retriever", lifespan=lifespan)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        reasons = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}"
+                            for e in error.errors())
+        return JSONResponse({"detail": reasons or "invalid request"}, status_code=400)
+
+    def retriever(request: Request) -> Retriever:
+        return request.app.state.retriever
+
+    RetrieverDep = Annotated[Retriever, Depends(retriever)]
+
+    @app.get("/health")
+    def health(live: RetrieverDep) -> dict:
+        return {"status": "ok", "entries": len(live.searcher.entries)}
+
+    @app.post("/search")
+    def search(body: SearchIn, live: RetrieverDep) -> SearchOut:
+        query = body.query.strip()
+        if not query:
+            raise HTTPException(400, "The query is empty.")
+        if len(query) > MAX_QUERY_CHARS:
+            raise HTTPException(413, f"The query is longer than {MAX_QUERY_CHARS} characters.")
+        language = body.language or language_of(query)
+        hits = live.searcher.search(query, top_k=max(body.top_k, 3))
+        decision = decide(hits, live.tuning.thresholds)
+        return SearchOut.of(decision, hits[:body.top_k], language)
+
+    @app.get("/entries/{entry_id}")
+    def entry(entry_id: str, live: RetrieverDep, language: Literal["zh", "en"] = "zh") -> EntryOut:
+        found = next((e for e in live.searcher.entries if e.id == entry_id), None)
+        if found is None:
+            raise HTTPException(404, f"There is no knowledge-base entry {entry_id}.")
+        return EntryOut.of(Hit(found, 1.0), language)
+
+    return app
+
+
+class SearchIn(BaseModel):
+    query: str = Field(description="The customer's question, as typed")
+    language: Optional[Literal["zh", "en"]] = Field(
+        None, description="Reply language; default: the question's")
+    top_k: int = Field(3, ge=1, le=20)
+
+
+class EntryOut(BaseModel):
+    id: str
+    question: str
+    answer: str
+    source: str
+    category: str
+    score: float
+
+    @classmethod
+    def of(cls, hit: Hit, language: str) -> "EntryOut":
+        side = hit.side(language)
+        return cls(id=hit.entry.id, question=side.question, answer=side.answer,
+                   source=hit.entry.source, category=hit.entry.category,
+                   score=round(hit.score, 4))
+
+
+class SearchOut(BaseModel):
+    decision: Literal["answer", "suggest", "none"]
+    language: str
+    answer: Optional[EntryOut]  # decision "answer"
+    suggestions: list[EntryOut]  # decision "suggest": up to 3, best first
+    results: list[EntryOut]  # the top entries whatever the decision, for logs and evaluation
+
+    @classmethod
+    def of(cls, decision: Decision, hits: list[Hit], language: str) -> "SearchOut":
+        shown = [EntryOut.of(hit, language) for hit in decision.hits]
+        return cls(decision=decision.kind, language=language,
+                   answer=shown[0] if decision.kind == "answer" else None,
+                   suggestions=shown if decision.kind == "suggest" else [],
+                   results=[EntryOut.of(hit, language) for hit in hits])
+
+
+app = create_app()

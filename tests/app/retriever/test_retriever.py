@@ -1,0 +1,219 @@
+"""The retriever's parts without the transformer: the knowledge-base files and JSONL, the
+lexical index, the fused search with a stand-in encoder, the decision, and the HTTP service
+(limits, languages, live reload of edits)."""
+
+import json
+import time
+import zlib
+
+import numpy as np
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from retriever import kb
+from retriever.lexical import terms
+from retriever.search import Hit, Searcher, Thresholds, decide, language_of
+from retriever.service import create_app
+from web.core.config import Settings
+
+ENTRIES = [
+    {"id": "ac-transfer-time", "category": "account", "source": "demo bank policy",
+     "zh": {"question": "转账多久到账？",
+            "paraphrases": ["跨行转账几点能到", "转出去的钱什么时候到"],
+            "answer": "默认实时到账。"},
+     "en": {"question": "How long does a transfer take?",
+            "paraphrases": ["when will my transfer arrive", "transfer arrival time"],
+            "answer": "Transfers arrive at once by default."}},
+    {"id": "sv-deposit-insurance", "category": "service", "source": "存款保险条例 (2015)",
+     "zh": {"question": "存款保险保多少？",
+            "paraphrases": ["存款保险赔付上限", "银行倒闭存款能拿回多少"],
+            "answer": "每位存款人在同一家银行最高50万元。"},
+     "en": {"question": "How much does deposit insurance cover?",
+            "paraphrases": ["deposit insurance limit", "if the bank fails how much do i get back"],
+            "answer": "Up to 500,000 yuan per depositor per bank."}},
+    {"id": "ln-settlement-certificate", "category": "loans", "source": "demo bank policy",
+     "zh": {"question": "贷款还清后怎么开结清证明？",
+            "paraphrases": ["结清证明在哪里下载", "还完带款要个证明"],
+            "answer": "在App贷款页面下载结清证明，1个工作日内生成。"},
+     "en": {"question": "How do I get a loan settlement certificate?",
+            "paraphrases": ["proof that my loan is paid off", "settlement letter for my loan"],
+            "answer": "Download it from the loan page in the app within 1 working day."}},
+]
+
+
+class FakeEncoder:
+    """Character-bigram hashing: similar texts get similar vectors, deterministically."""
+
+    dimension = 256
+
+    def __init__(self):
+        self.encoded = []
+
+    def encode(self, texts):
+        self.encoded += list(texts)
+        rows = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in zip(rows, texts, strict=True):
+            lowered = text.lower()
+            for i in range(len(lowered) - 1):
+                row[zlib.crc32(lowered[i:i + 2].encode()) % self.dimension] += 1.0
+            row /= np.linalg.norm(row) or 1.0
+        return rows
+
+
+def write_kb(folder, entries=ENTRIES, name="test.yml"):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(yaml.safe_dump({"version": 1, "entries": entries},
+                                              allow_unicode=True), encoding="utf-8")
+
+
+@pytest.fixture
+def entries(tmp_path):
+    write_kb(tmp_path / "kb")
+    return kb.load(tmp_path / "kb")
+
+
+def test_the_knowledge_base_loads_and_refuses_bad_files(tmp_path, entries):
+    assert [e.id for e in entries] == ["ac-transfer-time", "sv-deposit-insurance",
+                                       "ln-settlement-certificate"]
+    assert entries[0].sides["zh"].texts()[1] == "跨行转账几点能到"
+    write_kb(tmp_path / "kb", ENTRIES[:1], name="again.yml")
+    with pytest.raises(kb.KnowledgeBaseError, match="already used"):
+        kb.load(tmp_path / "kb")
+    broken = [{**ENTRIES[0], "zh": {"question": "x", "answer": ""}}]
+    write_kb(tmp_path / "broken", broken)
+    with pytest.raises(kb.KnowledgeBaseError, match="zh.answer"):
+        kb.load(tmp_path / "broken")
+
+
+def test_the_project_knowledge_base_is_valid_and_bilingual():
+    entries = kb.load()
+    assert len(entries) >= 200
+    for entry in entries:
+        assert set(entry.sides) == {"zh", "en"}, entry.id
+        for side in entry.sides.values():
+            assert len(side.paraphrases) >= 3, entry.id
+
+
+def test_jsonl_import_and_export_round_trip(entries):
+    lines = list(kb.export_jsonl(entries))
+    assert json.loads(lines[0])["lang"] == "zh"
+    assert kb.import_jsonl(lines) == entries
+    with pytest.raises(kb.KnowledgeBaseError, match="line 1: lang"):
+        kb.import_jsonl(['{"id": "x", "question": "q", "answer": "a", "lang": "fr"}'])
+    with pytest.raises(kb.KnowledgeBaseError, match="line 2: not JSON"):
+        kb.import_jsonl(['{"id": "x", "question": "q", "answer": "a", "lang": "en"}', "{oops"])
+
+
+def test_terms_cut_chinese_into_words_and_bigrams_and_keep_latin_words():
+    found = terms("提前还款要手续费吗 early repayment fee?")
+    assert {"提前", "还款", "手续费", "前还", "early", "repayment", "fee"} <= set(found)
+
+
+@pytest.mark.parametrize("encoder", [None, FakeEncoder()])
+@pytest.mark.parametrize("query, expected", [
+    ("跨行转账什么时候能到账", "ac-transfer-time"),
+    ("how long until my transfer arrives", "ac-transfer-time"),
+    ("存款保险最多赔多少", "sv-deposit-insurance"),
+    ("贷款结清证明怎么弄", "ln-settlement-certificate"),
+])
+def test_search_finds_the_entry_by_its_question_or_paraphrases(entries, encoder, query, expected):
+    hits = Searcher(entries, encoder, 0.1).search(query)
+    assert hits[0].entry.id == expected
+
+
+def test_an_edit_encodes_only_the_new_texts(entries):
+    encoder, cache = FakeEncoder(), {}
+    Searcher(entries, encoder, 0.1, cache)
+    first = len(encoder.encoded)
+    entries[0].sides["en"].paraphrases.append("wire transfer timing")
+    Searcher(entries, encoder, 0.1, cache)
+    assert encoder.encoded[first:] == ["wire transfer timing"]
+
+
+def test_the_decision_follows_the_thresholds(entries):
+    hit = lambda score: Hit(entries[0], score)  # noqa: E731
+    thresholds = Thresholds(answer=0.9, suggest=0.5)
+    assert decide([hit(0.95), hit(0.6)], thresholds).kind == "answer"
+    suggested = decide([hit(0.7), hit(0.6), hit(0.55), hit(0.52)], thresholds)
+    assert (suggested.kind, len(suggested.hits)) == ("suggest", 3)
+    assert decide([hit(0.4)], thresholds).kind == "none"
+    assert language_of("转账") == "zh" and language_of("transfer 5k") == "en"
+
+
+@pytest.fixture
+def service(tmp_path):
+    write_kb(tmp_path / "kb")
+    config = tmp_path / "config.yml"
+    config.write_text("lexical_weight: 0.1\nthresholds: {answer: 0.9, suggest: 0.35}\n")
+    settings = Settings(knowledge_dir=tmp_path / "kb", retriever_config=config,
+                        knowledge_poll_seconds=0.2, data_dir=tmp_path)
+    with TestClient(create_app(settings, encoder_factory=lambda _: FakeEncoder())) as client:
+        client.kb_dir = tmp_path / "kb"
+        yield client
+
+
+def test_the_service_answers_in_the_questions_language(service):
+    body = service.post("/search", json={"query": "转账多久到账？"}).json()
+    assert body["decision"] == "answer" and body["answer"]["answer"] == "默认实时到账。"
+    assert body["answer"]["source"] == "demo bank policy"
+    body = service.post("/search", json={"query": "How long does a transfer take?"}).json()
+    assert body["answer"]["answer"] == "Transfers arrive at once by default."
+
+
+def test_unsure_suggests_and_nothing_says_none(service):
+    body = service.post("/search", json={"query": "deposit insurance for my savings account"})
+    body = body.json()
+    assert body["decision"] == "suggest"
+    assert body["suggestions"][0]["id"] == "sv-deposit-insurance"
+    assert service.post("/search", json={"query": "今天天气怎么样"}).json()["decision"] == "none"
+    entry = service.get("/entries/sv-deposit-insurance", params={"language": "en"}).json()
+    assert entry["answer"] == "Up to 500,000 yuan per depositor per bank."
+    assert service.get("/entries/nope").status_code == 404
+
+
+@pytest.mark.parametrize("body, status, reason", [
+    ({"query": "   "}, 400, "empty"),
+    ({"query": "转" * 2001}, 413, "2000"),
+    ({"query": 123}, 400, "query"),
+    ({"question": "hi"}, 400, "query"),
+    ({"query": "hi", "language": "fr"}, 400, "language"),
+])
+def test_bad_queries_get_a_reason(service, body, status, reason):
+    response = service.post("/search", json=body)
+    assert response.status_code == status
+    assert reason in response.json()["detail"]
+
+
+def test_an_edit_is_live_within_five_seconds_and_a_broken_one_changes_nothing(service):
+    added = {"id": "ac-card-activation", "category": "account", "source": "demo bank policy",
+             "zh": {"question": "新卡怎么激活？", "paraphrases": ["激活借记卡"],
+                    "answer": "在App里激活。"},
+             "en": {"question": "How do I activate my new card?",
+                    "paraphrases": ["card activation"], "answer": "Activate it in the app."}}
+    write_kb(service.kb_dir, [*ENTRIES, added])
+    deadline = time.monotonic() + 5
+    while service.post("/search", json={"query": "新卡怎么激活？"}).json()["decision"] != "answer":
+        assert time.monotonic() < deadline, "the edit was not live within 5 s"
+        time.sleep(0.1)
+    (service.kb_dir / "test.yml").write_text("entries: [oops", encoding="utf-8")
+    time.sleep(0.6)
+    assert service.get("/health").json()["entries"] == 4
+
+
+def test_the_evaluation_command_takes_any_jsonl_knowledge_base_and_queries(tmp_path, entries,
+                                                                            capsys):
+    from retriever.evaluate import main
+
+    (tmp_path / "kb.jsonl").write_text("\n".join(kb.export_jsonl(entries)), encoding="utf-8")
+    queries = [{"id": "ac-transfer-time", "question": "钱转出去多久能到对方卡上", "lang": "zh"},
+               {"id": "sv-deposit-insurance", "question": "is my savings insured", "lang": "en"}]
+    (tmp_path / "q.jsonl").write_text("\n".join(json.dumps(q, ensure_ascii=False)
+                                                for q in queries), encoding="utf-8")
+    assert main(["--kb-jsonl", str(tmp_path / "kb.jsonl"), "--queries", str(tmp_path / "q.jsonl"),
+                 "--json", str(tmp_path / "figures.json")]) == 0
+    printed = capsys.readouterr().out
+    assert "3 entries, 2 queries" in printed and "lexical only" in printed
+    figures = json.loads((tmp_path / "figures.json").read_text())
+    assert figures["retriever"]["zh"]["hit@1"] == 1.0
+    assert set(figures["lexical only"]["en"]) == {"queries", "hit@1", "hit@5", "mrr"}

@@ -55,7 +55,14 @@ E5_MODEL := .cache/models/multilingual-e5-small
 $(E5_MODEL)/config.json: $(APP_READY) retriever/encoder/convert.py
 	$(APP_PY) -m retriever.encoder.convert --out $(E5_MODEL)
 
-install: $(RASA_READY) $(APP_READY) $(E5_MODEL)/config.json
+# ...then fine-tuned on the knowledge base's own paraphrases (about 4 minutes on 2 cores), again
+# whenever the knowledge base changes. The held-out questions are never used for it.
+E5_KB_MODEL := .cache/models/multilingual-e5-small-kb
+KNOWLEDGE := $(wildcard retriever/knowledge/*.yml)
+$(E5_KB_MODEL)/config.json: $(E5_MODEL)/config.json retriever/encoder/finetune.py $(KNOWLEDGE)
+	$(APP_PY) -m retriever.encoder.finetune --base $(E5_MODEL) --out $(E5_KB_MODEL)
+
+install: $(RASA_READY) $(APP_READY) $(E5_KB_MODEL)/config.json
 
 # Retrain only when the training data, domain, pipeline or custom components changed.
 $(MODEL): $(RASA_READY) $(TRAINING_DATA) | $(CACHE)/home

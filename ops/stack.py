@@ -156,8 +156,9 @@ class Stack:
 
     def _settings_environment(self) -> dict[str, str]:
         """The launcher's own settings, handed to the web app so both agree on every port."""
-        fields = ("host", "web_port", "rasa_port", "actions_port", "retriever_port", "data_dir",
-                  "model_path", "retriever_model_dir", "bank_port", "bank_url",
+        fields = ("host", "web_port", "rasa_port", "actions_port", "retriever_port",
+                  "retriever_url", "data_dir", "model_path", "retriever_model_dir", "bank_port",
+                  "bank_url",
                   "bank_database_url", "bank_service_token", "bank_now")
         return {
             f"AN_{name.upper()}": str(getattr(self.settings, name))

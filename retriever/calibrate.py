@@ -1,8 +1,9 @@
 """Choose the retriever's thresholds from held-out questions: `python -m retriever.calibrate`.
 
-- answer: the lowest score at which answers stay right at least `--precision` of the time (0.95),
-  counting questions the knowledge base cannot answer (the held-out out-of-scope utterances of the
-  NLU test set: weather, jokes, other banks...) as wrong whenever they would be answered;
+- answer: the lowest score at which answers stay right at least `--precision` of the time (0.95)
+  in each language, counting questions the knowledge base cannot answer (the held-out
+  out-of-scope utterances of the NLU test set: weather, jokes, other banks...) as wrong whenever
+  they would be answered;
 - suggest: the score that at most `--stray` (10 %) of those unanswerable questions reach, so they
   get "I don't know" and the offer of a person instead of suggestions.
 
@@ -20,7 +21,7 @@ import yaml
 
 from retriever import kb
 from retriever.evaluate import Query, Ranked, by_language, load_queries, query_files, rank
-from retriever.search import Searcher, Thresholds
+from retriever.search import Searcher, Thresholds, language_of
 from retriever.service import load_tuning
 from web.core.config import PROJECT_ROOT, get_settings
 
@@ -69,9 +70,13 @@ def main(argv: Optional[List[str]] = None) -> int:
                         tuning.lexical_weight)
     queries: List[Query] = [q for path in query_files(args.queries) for q in load_queries(path)]
     ranked = rank(searcher, queries)
-    strays = [hits[0].score for hits in (searcher.search(text, 1) for text in unanswerable())
-              if hits]
-    answer = answer_threshold(ranked, strays, args.precision)
+    stray_texts = unanswerable()
+    strays = [hits[0].score if hits else float("-inf")
+              for hits in (searcher.search(text, 1) for text in stray_texts)]
+    answer = max(answer_threshold([r for r in ranked if r.query.language == language],
+                                  [score for score, text in zip(strays, stray_texts, strict=True)
+                                   if language_of(text) == language], args.precision)
+                 for language in kb.LANGUAGES)
     suggest = round(float(min(answer, np.quantile(strays, 1 - args.stray))), 4) \
         if strays else answer
     config = yaml.safe_load(args.config.read_text(encoding="utf-8"))

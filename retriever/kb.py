@@ -165,3 +165,47 @@ def export_jsonl(entries: Iterable[Entry]) -> Iterator[str]:
                                   "answer": side.answer, "lang": language,
                                   "category": entry.category, "source": entry.source,
                                   "paraphrases": side.paraphrases}, ensure_ascii=False)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """python -m retriever.kb import FAQ.jsonl --into retriever/knowledge/bank.yml
+    python -m retriever.kb export [--out FILE]   (JSONL on standard output by default)"""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m retriever.kb", description=main.__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    importing = commands.add_parser("import", help="JSONL lines -> a knowledge-base file")
+    importing.add_argument("source", type=Path)
+    importing.add_argument("--into", type=Path, required=True)
+    exporting = commands.add_parser("export", help="the knowledge base -> JSONL lines")
+    exporting.add_argument("--knowledge", type=Path, default=KNOWLEDGE_DIR)
+    exporting.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "import":
+            entries = import_jsonl(args.source.read_text(encoding="utf-8").splitlines())
+            taken = {entry.id for entry in load(args.into.parent)} if args.into.parent.is_dir() \
+                else set()
+            if args.into.exists():
+                taken -= {entry.id for entry in load_file(args.into)}
+            clashes = sorted(taken & {entry.id for entry in entries})
+            if clashes:
+                raise KnowledgeBaseError(f"ids already used in other files: {', '.join(clashes)}")
+            save_file(args.into, entries)
+            print(f"{len(entries)} entries written to {args.into}")
+        else:
+            lines = "".join(line + "\n" for line in export_jsonl(load(args.knowledge)))
+            if args.out:
+                args.out.write_text(lines, encoding="utf-8")
+            else:
+                sys.stdout.write(lines)
+    except (KnowledgeBaseError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -10,12 +10,14 @@ keeps the old index serving and is logged.
 """
 
 import asyncio
+import json
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal, Optional
 
+import numpy as np
 import yaml
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -49,18 +51,53 @@ def knowledge_stamp(directory: Path) -> tuple:
                         for p in directory.glob("*.yml")))
 
 
+class EmbeddingStore:
+    """Embeddings of knowledge-base texts kept on disk per model, so a restart encodes only
+    texts it has not seen (the service starts in seconds instead of encoding everything)."""
+
+    def __init__(self, folder: Path, identity: Optional[str]) -> None:
+        self.path = folder / f"{identity}.npz" if identity else None
+
+    def load(self) -> dict:
+        if self.path is None or not self.path.exists():
+            return {}
+        try:
+            with np.load(self.path) as stored:
+                texts = json.loads(str(stored["texts"]))
+                return dict(zip(texts, stored["vectors"], strict=True))
+        except (OSError, ValueError, KeyError) as error:
+            logger.warning("embedding store %s not used: %s", self.path, error)
+            return {}
+
+    def save(self, cache: dict) -> None:
+        if self.path is None or not cache:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        texts = list(cache)
+        scratch = self.path.with_suffix(".tmp.npz")
+        np.savez(scratch, texts=np.array(json.dumps(texts, ensure_ascii=False)),
+                 vectors=np.stack([cache[text] for text in texts]))
+        scratch.replace(self.path)
+
+
 class Retriever:
     """The live index and what it was built from."""
 
     def __init__(self, settings: Settings, encoder) -> None:
         self.settings, self.encoder = settings, encoder
         self.tuning = load_tuning(settings.retriever_config)
-        self.cache: dict = {}
+        self.store = EmbeddingStore(settings.cache_dir / "retriever",
+                                    getattr(encoder, "identity", None))
+        self.cache: dict = self.store.load()
         self.stamp = knowledge_stamp(settings.knowledge_dir)
         self.searcher = self._build(kb.load(settings.knowledge_dir))
 
     def _build(self, entries) -> Searcher:
-        return Searcher(entries, self.encoder, self.tuning.lexical_weight, self.cache)
+        known = len(self.cache)
+        searcher = Searcher(entries, self.encoder, self.tuning.lexical_weight, self.cache)
+        if len(self.cache) != known:
+            self.store.save(self.cache)
+        return searcher
 
     def reload_if_changed(self) -> bool:
         stamp = knowledge_stamp(self.settings.knowledge_dir)

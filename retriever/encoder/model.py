@@ -5,6 +5,7 @@ token states are mean-pooled over the attention mask and L2-normalised, so a dot
 cosine. Nothing is downloaded: the directory is local (HF_HUB_OFFLINE=1 is set by the launcher).
 """
 
+import hashlib
 from pathlib import Path
 from typing import List, Sequence
 
@@ -22,6 +23,11 @@ class Encoder:
         self.model = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
         self.max_length = max_length
         self.dimension = int(self.model.config.hidden_size)
+        # Names these exact weights, so stored embeddings are reused only with the same model.
+        weights = sorted(Path(model_dir).glob("*.safetensors")) or sorted(Path(model_dir).glob("*"))
+        self.identity = hashlib.sha256("|".join(
+            f"{path.resolve()}:{path.stat().st_size}:{path.stat().st_mtime_ns}"
+            for path in weights).encode()).hexdigest()[:16]
 
     @torch.inference_mode()
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:

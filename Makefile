@@ -22,8 +22,8 @@ export HF_HUB_OFFLINE := 1
 export RASA_CACHE_DIRECTORY := $(CACHE)/rasa
 RASA := HOME=$(CACHE)/home $(RASA_PY) -m rasa
 
-.PHONY: help install run shell train validate eval eval-retriever calibrate test test-rasa test-app \
-	lint clean
+.PHONY: help install run shell train validate eval eval-retriever calibrate bench-retriever test \
+	test-rasa test-app lint clean
 help:
 	@echo "make run     install what is missing, train if the data changed, start every service"
 	@echo "make test    install what is missing, train if needed, run every check"
@@ -89,6 +89,9 @@ eval-retriever: install
 
 calibrate: install
 	$(APP_PY) -m retriever.calibrate
+
+bench-retriever: install
+	$(APP_PY) -m retriever.bench --entries 1000
 
 lint: $(APP_READY)
 	.venv-app/bin/ruff check .

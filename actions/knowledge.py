@@ -47,7 +47,8 @@ class SearchResult:
 
 
 class KnowledgeClient(Protocol):
-    async def search(self, question: str, language: str) -> SearchResult: ...
+    async def search(self, question: str, language: str,
+                     beside_faq: bool = False) -> SearchResult: ...
 
     async def entry(self, entry_id: str, language: str) -> Optional[Found]: ...
 
@@ -81,9 +82,10 @@ class HttpKnowledgeClient:
         except ValueError as error:
             raise KnowledgeUnavailable(f"{method} {path}: not JSON") from error
 
-    async def search(self, question: str, language: str) -> SearchResult:
-        data = await self._call("POST", "/search", json={"query": question[:2000],
-                                                          "language": language})
+    async def search(self, question: str, language: str,
+                     beside_faq: bool = False) -> SearchResult:
+        data = await self._call("POST", "/search", json={
+            "query": question[:2000], "language": language, "beside_faq": beside_faq})
         try:
             if data["decision"] == "answer":
                 return SearchResult("answer", [_found(data["answer"])])
@@ -147,5 +149,44 @@ class ActionSearchKnowledgeBase(Action):
             dispatcher.utter_message(text="您是想问下面哪个问题？" if language == "zh" else
                                      "Did you mean one of these?", buttons=buttons)
         else:
+            dispatcher.utter_message(response="utter_kb_dont_know")
+        return []
+
+
+class ActionAnswerFaq(Action):
+    """A question Rasa filed under a curated FAQ topic (faq_wealth, faq_loan, faq_service).
+
+    Rasa's intents know only the questions they were shown, so a question about, say, card PINs
+    can land on the nearest FAQ topic with full confidence. The retriever is asked "beside the
+    FAQ": it answers only with a confident match on a knowledge-base entry that does not restate
+    a curated FAQ topic (retriever/near_faq.py). Otherwise, or when it is down, the curated FAQ
+    answers as the ResponseSelector chose.
+    """
+
+    def __init__(self, client: Optional[KnowledgeClient] = None) -> None:
+        self.client: KnowledgeClient = client or HttpKnowledgeClient()
+
+    def name(self) -> str:
+        return "action_answer_faq"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        language = reply_language(tracker)
+        latest = tracker.latest_message
+        intent = (latest.get("intent") or {}).get("name") or ""
+        chosen = (((latest.get("response_selector") or {}).get(intent) or {})
+                  .get("response") or {}).get("utter_action")
+        text = (latest.get("text") or "").strip()
+        result = SearchResult("none", [])
+        if text and not text.startswith("/"):
+            try:
+                result = await self.client.search(text, language, beside_faq=True)
+            except KnowledgeUnavailable as error:
+                logger.warning("retriever unavailable, the curated FAQ answers: %s", error)
+        if result.decision == "answer" and result.entries:
+            dispatcher.utter_message(text=answer_text(result.entries[0], language))
+        elif chosen:
+            dispatcher.utter_message(response=chosen)
+        else:  # no topic chosen (a bare /faq_loan payload): say so and offer a person
             dispatcher.utter_message(response="utter_kb_dont_know")
         return []

@@ -5,9 +5,12 @@
   out-of-scope utterances of the NLU test set: weather, jokes, other banks...) as wrong whenever
   they would be answered;
 - suggest: the score that at most `--stray` (10 %) of those unanswerable questions reach, so they
-  get "I don't know" and the offer of a person instead of suggestions.
+  get "I don't know" and the offer of a person instead of suggestions;
+- faq_takeover: for a question Rasa filed under a curated FAQ topic, the score from which the
+  knowledge base answers instead (on an entry without near_faq): the score that at most
+  `--takeover-rate` (0.6 %) of the curated FAQs' own held-out questions (nlu/test/faq.yml) reach.
 
-Writes both into retriever/config.yml (the lexical weight stays) and prints what they give.
+Writes them into retriever/config.yml (the lexical weight stays) and prints what they give.
 Deterministic: the same model, knowledge base and questions give the same thresholds.
 """
 
@@ -21,6 +24,7 @@ import yaml
 
 from retriever import kb
 from retriever.evaluate import Query, Ranked, by_language, load_queries, query_files, rank
+from retriever.near_faq import faq_questions
 from retriever.search import Searcher, Thresholds, language_of
 from retriever.service import load_tuning
 from web.core.config import PROJECT_ROOT, get_settings
@@ -59,6 +63,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                         default=[PROJECT_ROOT / "retriever" / "heldout"])
     parser.add_argument("--precision", type=float, default=0.95)
     parser.add_argument("--stray", type=float, default=0.10)
+    parser.add_argument("--takeover-rate", type=float, default=0.006)
     parser.add_argument("--config", type=Path, default=settings.retriever_config)
     parser.add_argument("--model", type=Path, default=settings.retriever_model_dir)
     args = parser.parse_args(argv)
@@ -79,14 +84,26 @@ def main(argv: Optional[List[str]] = None) -> int:
                  for language in kb.LANGUAGES)
     suggest = round(float(min(answer, np.quantile(strays, 1 - args.stray))), 4) \
         if strays else answer
+    # Beside a curated FAQ: the score that at most --takeover-rate of the FAQ's own held-out
+    # questions reach on an entry that is not a restatement of a curated FAQ (near_faq).
+    faq_texts = [text for texts in faq_questions([PROJECT_ROOT / "nlu" / "test" / "faq.yml"])
+                 .values() for text in texts]
+    beside = sorted(hits[0].score for hits in (searcher.search(text, 1) for text in faq_texts)
+                    if hits and not hits[0].entry.near_faq)
+    allowed = int(args.takeover_rate * len(faq_texts))
+    takeover = max(answer, round(float(beside[-allowed - 1]) + 1e-4, 4)
+                   if len(beside) > allowed else answer)
     config = yaml.safe_load(args.config.read_text(encoding="utf-8"))
-    config["thresholds"] = {"answer": answer, "suggest": suggest}
+    config["thresholds"] = {"answer": answer, "suggest": suggest, "faq_takeover": takeover}
     header = "".join(line + "\n" for line in args.config.read_text(encoding="utf-8").splitlines()
                      if line.startswith("#"))
     args.config.write_text(header + yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     thresholds = Thresholds(answer, suggest)
     print(f"{len(queries)} held-out questions, {len(strays)} unanswerable ones")
-    print(f"thresholds: answer {answer}, suggest {suggest} (written to {args.config})")
+    print(f"thresholds: answer {answer}, suggest {suggest}, faq_takeover {takeover} "
+          f"(written to {args.config})")
+    print(f"curated-FAQ questions the knowledge base would take over: "
+          f"{sum(score >= takeover for score in beside)} of {len(faq_texts)}")
     for language, values in by_language(ranked, thresholds).items():
         print(language, "  ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
                                   for k, v in values.items()))

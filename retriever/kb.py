@@ -49,6 +49,9 @@ class Entry:
     category: str
     source: str
     sides: Dict[str, Side]  # language -> Side
+    # The curated FAQ topic whose questions this entry's resemble (nlu/knowledge.py): its
+    # questions are then left to that FAQ in Rasa, not taught as ask_knowledge_base.
+    near_faq: Optional[str] = None
 
     def side(self, language: str) -> Optional[Side]:
         return self.sides.get(language)
@@ -83,11 +86,14 @@ def entry_from_dict(data: dict, where: str) -> Entry:
     if not sides:
         raise KnowledgeBaseError(f"{where} {entry_id}: needs a zh or en side")
     return Entry(id=entry_id, category=str(data.get("category") or "general"),
-                 source=str(data.get("source") or ""), sides=sides)
+                 source=str(data.get("source") or ""), sides=sides,
+                 near_faq=str(data["near_faq"]) if data.get("near_faq") else None)
 
 
 def entry_to_dict(entry: Entry) -> dict:
     data = {"id": entry.id, "category": entry.category, "source": entry.source}
+    if entry.near_faq:
+        data["near_faq"] = entry.near_faq
     for language in LANGUAGES:
         side = entry.sides.get(language)
         if side:

@@ -61,6 +61,15 @@ def decide(hits: List[Hit], thresholds: Thresholds, suggestions: int = 3) -> Dec
     return Decision("suggest", suggested) if suggested else Decision("none", [])
 
 
+def decide_beside_faq(hits: List[Hit], takeover: float) -> Decision:
+    """For a question Rasa filed under a curated FAQ topic: answer from the knowledge base only
+    with a confident match on an entry that does not restate a curated FAQ (retriever/near_faq.py);
+    otherwise none, and the curated FAQ answers."""
+    if hits and hits[0].score >= takeover and not hits[0].entry.near_faq:
+        return Decision("answer", hits[:1])
+    return Decision("none", [])
+
+
 class Searcher:
     """An index over a list of entries; build a new one when the knowledge base changes."""
 

@@ -25,7 +25,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from retriever import kb
-from retriever.search import Decision, Hit, Searcher, Thresholds, decide, language_of
+from retriever.search import (
+    Decision,
+    Hit,
+    Searcher,
+    Thresholds,
+    decide,
+    decide_beside_faq,
+    language_of,
+)
 from web.core.config import Settings, get_settings
 
 logger = logging.getLogger("retriever")
@@ -36,13 +44,15 @@ MAX_QUERY_CHARS = 2000
 class Tuning:
     lexical_weight: float
     thresholds: Thresholds
+    faq_takeover: float  # beside a curated FAQ, the knowledge base answers from this score
 
 
 def load_tuning(path: Path) -> Tuning:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return Tuning(float(data["lexical_weight"]),
                   Thresholds(float(data["thresholds"]["answer"]),
-                             float(data["thresholds"]["suggest"])))
+                             float(data["thresholds"]["suggest"])),
+                  float(data["thresholds"]["faq_takeover"]))
 
 
 def knowledge_stamp(directory: Path) -> tuple:
@@ -164,7 +174,8 @@ def create_app(settings: Optional[Settings] = None, encoder_factory=default_enco
             raise HTTPException(413, f"The query is longer than {MAX_QUERY_CHARS} characters.")
         language = body.language or language_of(query)
         hits = live.searcher.search(query, top_k=max(body.top_k, 3))
-        decision = decide(hits, live.tuning.thresholds)
+        decision = (decide_beside_faq(hits, live.tuning.faq_takeover) if body.beside_faq else
+                    decide(hits, live.tuning.thresholds))
         return SearchOut.of(decision, hits[:body.top_k], language)
 
     @app.get("/entries/{entry_id}")
@@ -182,6 +193,9 @@ class SearchIn(BaseModel):
     language: Optional[Literal["zh", "en"]] = Field(
         None, description="Reply language; default: the question's")
     top_k: int = Field(3, ge=1, le=20)
+    beside_faq: bool = Field(
+        False, description="Rasa filed the question under a curated FAQ topic: answer only "
+        "with a confident match on an entry that is not a restatement of a curated FAQ")
 
 
 class EntryOut(BaseModel):
@@ -191,13 +205,14 @@ class EntryOut(BaseModel):
     source: str
     category: str
     score: float
+    near_faq: Optional[str] = None
 
     @classmethod
     def of(cls, hit: Hit, language: str) -> "EntryOut":
         side = hit.side(language)
         return cls(id=hit.entry.id, question=side.question, answer=side.answer,
                    source=hit.entry.source, category=hit.entry.category,
-                   score=round(hit.score, 4))
+                   score=round(hit.score, 4), near_faq=hit.entry.near_faq)
 
 
 class SearchOut(BaseModel):

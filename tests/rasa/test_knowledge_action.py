@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import (
+    ActionAnswerFaq,
     ActionSearchKnowledgeBase,
     Found,
     HttpKnowledgeClient,
@@ -28,8 +29,8 @@ class FakeRetriever:
     def __init__(self, result=None, failure=None):
         self.result, self.failure, self.calls = result, failure, []
 
-    async def search(self, question, language):
-        self.calls.append(("search", question, language))
+    async def search(self, question, language, beside_faq=False):
+        self.calls.append(("search", question, language) + (("beside_faq",) if beside_faq else ()))
         if self.failure:
             raise self.failure
         return self.result
@@ -104,10 +105,41 @@ def test_the_http_client_speaks_the_services_api_and_reports_failures():
                                  transport=httpx.MockTransport(handler))
     result = asyncio.run(client.search("问题", "zh"))
     assert (result.decision, result.entries[0].id) == ("suggest", "x")
-    assert json.loads(seen[0].content) == {"query": "问题", "language": "zh"}
+    assert json.loads(seen[0].content) == {"query": "问题", "language": "zh", "beside_faq": False}
     assert asyncio.run(client.entry("a/b", "en")) is None  # one path segment, whatever is typed
     with pytest.raises(KnowledgeUnavailable):
         asyncio.run(client.entry("boom", "en"))
     down = HttpKnowledgeClient(Settings(retriever_url="http://127.0.0.1:9"))
     with pytest.raises(KnowledgeUnavailable):
         asyncio.run(down.search("q", "en"))
+
+
+def answer_faq(client, text, language="zh", topic="utter_faq_loan/early_repayment"):
+    latest = {"text": text, "intent": {"name": "faq_loan", "confidence": 0.99},
+              "response_selector": {"faq_loan": {"response": {"utter_action": topic,
+                                                              "confidence": 0.97}}},
+              "entities": []}
+    tracker = Tracker("c-1", {"language": language}, latest, [], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionAnswerFaq(client).run(dispatcher, tracker, {}))
+    return dispatcher.messages
+
+
+def test_a_curated_faq_question_gets_the_topic_the_response_selector_chose():
+    client = FakeRetriever(SearchResult("none", []))
+    (message,) = answer_faq(client, "提前还款要手续费吗")
+    assert message["response"] == "utter_faq_loan/early_repayment"
+    assert client.calls == [("search", "提前还款要手续费吗", "zh", "beside_faq")]
+
+
+def test_a_confident_knowledge_base_match_answers_instead_of_the_nearest_faq():
+    (message,) = answer_faq(FakeRetriever(SearchResult("answer", [SETTLEMENT])),
+                            "贷款还清了想开个结清证明")
+    assert message["text"].startswith("在App贷款页面下载结清证明。")
+
+
+@pytest.mark.parametrize("client", [FakeRetriever(failure=KnowledgeUnavailable("down")),
+                                    FakeRetriever(SearchResult("answer", [SETTLEMENT]))])
+def test_the_faq_answers_when_the_retriever_is_down_or_for_a_payload(client):
+    text = "提前还款要手续费吗" if client.failure else "/faq_loan"
+    assert answer_faq(client, text)[0]["response"] == "utter_faq_loan/early_repayment"

@@ -17,6 +17,8 @@ from retriever.search import Hit, Searcher, Thresholds, decide, language_of
 from retriever.service import create_app
 from web.core.config import Settings
 
+CONFIG = "lexical_weight: 0.1\nthresholds: {answer: 0.9, suggest: 0.35, faq_takeover: 0.95}\n"
+
 ENTRIES = [
     {"id": "ac-transfer-time", "category": "account", "source": "demo bank policy",
      "zh": {"question": "转账多久到账？",
@@ -145,7 +147,7 @@ def test_the_decision_follows_the_thresholds(entries):
 def service(tmp_path):
     write_kb(tmp_path / "kb")
     config = tmp_path / "config.yml"
-    config.write_text("lexical_weight: 0.1\nthresholds: {answer: 0.9, suggest: 0.35}\n")
+    config.write_text(CONFIG)
     settings = Settings(knowledge_dir=tmp_path / "kb", retriever_config=config,
                         knowledge_poll_seconds=0.2, data_dir=tmp_path)
     with TestClient(create_app(settings, encoder_factory=lambda _: FakeEncoder())) as client:
@@ -236,7 +238,7 @@ def test_a_bank_loads_its_own_faq_from_jsonl_and_exports_it_again(tmp_path, entr
 def test_a_restart_reuses_the_stored_embeddings(tmp_path):
     write_kb(tmp_path / "kb")
     config = tmp_path / "config.yml"
-    config.write_text("lexical_weight: 0.1\nthresholds: {answer: 0.9, suggest: 0.35}\n")
+    config.write_text(CONFIG)
     settings = Settings(knowledge_dir=tmp_path / "kb", retriever_config=config,
                         data_dir=tmp_path, cache_dir=tmp_path / "cache")
     encoders = []
@@ -253,3 +255,41 @@ def test_a_restart_reuses_the_stored_embeddings(tmp_path):
                 == "answer"
     assert len(encoders[0].encoded) > 12  # every text at first
     assert encoders[1].encoded == ["转账多久到账？"]  # then only the question asked
+
+
+def test_beside_a_curated_faq_only_a_confident_entry_that_restates_no_faq_answers(service):
+    # faq_takeover is 0.95 here: an exact question scores about 1.1 (cosine + lexical share).
+    exact = service.post("/search", json={"query": "转账多久到账？", "beside_faq": True}).json()
+    assert exact["decision"] == "answer" and exact["answer"]["id"] == "ac-transfer-time"
+    loose = service.post("/search", json={"query": "转账多久", "beside_faq": True}).json()
+    assert loose["decision"] == "none" and loose["results"]  # below faq_takeover: the FAQ answers
+    marked = [dict(entry) for entry in ENTRIES]
+    marked[0] = {**marked[0], "near_faq": "faq_service/transfers"}
+    write_kb(service.kb_dir, marked)
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        body = service.post("/search", json={"query": "转账多久到账？", "beside_faq": True}).json()
+        if body["results"][0].get("near_faq"):
+            break
+        time.sleep(0.1)
+    assert body["results"][0]["near_faq"] == "faq_service/transfers"
+    assert body["decision"] == "none"  # restates a curated FAQ: the FAQ answers
+    plain = service.post("/search", json={"query": "转账多久到账？"}).json()
+    assert plain["decision"] == "answer"  # free-form questions still get the entry
+
+
+def test_near_faq_marks_the_entries_the_faq_questions_find(tmp_path, entries, monkeypatch):
+    from retriever import near_faq
+
+    faq = tmp_path / "faq_service.yml"
+    faq.write_text('version: "3.1"\nnlu:\n- intent: faq_service/transfers\n  examples: |\n'
+                   "    - 转账多久到账？\n    - 转账多久到账\n"
+                   "    - How long does a transfer take?\n    - 结清证明在哪里下载\n",
+                   encoding="utf-8")
+    monkeypatch.setattr(near_faq, "FAQ_FILES", [faq])
+    searcher = Searcher(entries, FakeEncoder(), 0.1)
+    assert near_faq.mark(tmp_path / "kb", searcher, 0.9) == {
+        "ac-transfer-time": "faq_service/transfers"}  # 3 questions find it; the certificate 1
+    reloaded = {entry.id: entry.near_faq for entry in kb.load(tmp_path / "kb")}
+    assert reloaded == {"ac-transfer-time": "faq_service/transfers",
+                        "sv-deposit-insurance": None, "ln-settlement-certificate": None}

@@ -24,7 +24,7 @@ import yaml
 
 from retriever import kb
 from retriever.evaluate import Query, Ranked, by_language, load_queries, query_files, rank
-from retriever.near_faq import faq_questions
+from retriever.near_faq import nlu_examples
 from retriever.search import Searcher, Thresholds, language_of
 from retriever.service import load_tuning
 from web.core.config import PROJECT_ROOT, get_settings
@@ -34,12 +34,7 @@ OUT_OF_SCOPE = PROJECT_ROOT / "nlu" / "test" / "intents.yml"
 
 def unanswerable(path: Path = OUT_OF_SCOPE) -> List[str]:
     """The held-out out-of-scope utterances of the NLU test set."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for block in data.get("nlu", []):
-        if block.get("intent") == "out_of_scope":
-            return [line[2:].strip() for line in block["examples"].splitlines()
-                    if line.strip().startswith("- ")]
-    return []
+    return nlu_examples([path]).get("out_of_scope", [])
 
 
 def answer_threshold(ranked: List[Ranked], strays: List[float], precision: float) -> float:
@@ -86,7 +81,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if strays else answer
     # Beside a curated FAQ: the score that at most --takeover-rate of the FAQ's own held-out
     # questions reach on an entry that is not a restatement of a curated FAQ (near_faq).
-    faq_texts = [text for texts in faq_questions([PROJECT_ROOT / "nlu" / "test" / "faq.yml"])
+    faq_texts = [text for texts in nlu_examples([PROJECT_ROOT / "nlu" / "test" / "faq.yml"])
                  .values() for text in texts]
     beside = sorted(hits[0].score for hits in (searcher.search(text, 1) for text in faq_texts)
                     if hits and not hits[0].entry.near_faq)

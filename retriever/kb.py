@@ -49,8 +49,8 @@ class Entry:
     category: str
     source: str
     sides: Dict[str, Side]  # language -> Side
-    # The curated FAQ topic whose questions this entry's resemble (nlu/knowledge.py): its
-    # questions are then left to that FAQ in Rasa, not taught as ask_knowledge_base.
+    # The curated FAQ topic this entry restates (retriever/near_faq.py): a question Rasa files
+    # under a curated FAQ is then left to that FAQ, not answered from this entry.
     near_faq: Optional[str] = None
 
     def side(self, language: str) -> Optional[Side]:

@@ -26,8 +26,8 @@ FAQ_FILES = sorted((PROJECT_ROOT / "nlu" / "train").glob("faq_*.yml"))
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 
 
-def faq_questions(paths: Iterable[Path] = FAQ_FILES) -> Dict[str, List[str]]:
-    """{FAQ topic: its example questions, entity annotations removed}."""
+def nlu_examples(paths: Iterable[Path]) -> Dict[str, List[str]]:
+    """{intent or FAQ topic: its examples in these Rasa NLU files, entity annotations removed}."""
     found: Dict[str, List[str]] = defaultdict(list)
     for path in paths:
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
@@ -41,7 +41,7 @@ def faq_questions(paths: Iterable[Path] = FAQ_FILES) -> Dict[str, List[str]]:
 def mark(knowledge_dir: Path, searcher, answer_threshold: float) -> Dict[str, str]:
     """Sets near_faq on every entry of `knowledge_dir`; returns {entry id: topic}."""
     topics: Dict[str, Counter] = defaultdict(Counter)
-    for topic, questions in faq_questions(FAQ_FILES).items():
+    for topic, questions in nlu_examples(FAQ_FILES).items():
         for question in questions:
             hits = searcher.search(question, top_k=1)
             if hits and hits[0].score >= answer_threshold:

@@ -26,7 +26,7 @@ from retriever import kb
 from retriever.evaluate import Query, Ranked, by_language, load_queries, query_files, rank
 from retriever.near_faq import nlu_examples
 from retriever.search import Searcher, Thresholds, language_of
-from retriever.service import load_tuning
+from retriever.service import default_encoder, load_tuning
 from web.core.config import PROJECT_ROOT, get_settings
 
 OUT_OF_SCOPE = PROJECT_ROOT / "nlu" / "test" / "intents.yml"
@@ -63,10 +63,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--model", type=Path, default=settings.retriever_model_dir)
     args = parser.parse_args(argv)
 
-    from retriever.encoder.model import Encoder
-
     tuning = load_tuning(args.config)
-    searcher = Searcher(kb.load(settings.knowledge_dir), Encoder(args.model),
+    searcher = Searcher(kb.load(settings.knowledge_dir), default_encoder(settings, args.model),
                         tuning.lexical_weight)
     queries: List[Query] = [q for path in query_files(args.queries) for q in load_queries(path)]
     ranked = rank(searcher, queries)

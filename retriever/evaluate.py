@@ -18,7 +18,7 @@ from typing import Dict, List, Optional
 
 from retriever import kb
 from retriever.search import Searcher, Thresholds
-from retriever.service import load_tuning
+from retriever.service import default_encoder, load_tuning
 from web.core.config import get_settings
 
 
@@ -105,10 +105,10 @@ def main(argv: Optional[List[str]] = None) -> int:
                if args.kb_jsonl else kb.load(args.knowledge))
     queries = [query for path in query_files(args.queries) for query in load_queries(path)]
     tuning = load_tuning(args.config)
-    from retriever.encoder.model import Encoder
 
     systems = {
-        "retriever": Searcher(entries, Encoder(args.model), tuning.lexical_weight),
+        "retriever": Searcher(entries, default_encoder(settings, args.model),
+                              tuning.lexical_weight),
         "lexical only": Searcher(entries, None, 0.0),
     }
     report = {}

@@ -5,9 +5,9 @@ intents only know the questions they were shown). The FAQ answer then wins unles
 knows better: action_answer_faq asks the retriever "beside the FAQ", and the knowledge base
 answers instead only with a confident match (at least `faq_takeover` in retriever/config.yml) on
 an entry that is not itself a restatement of a curated FAQ topic. This command marks those
-restatements: an entry gets `near_faq: <topic>` when at least NEAR_FAQ_HITS of the curated FAQ
-training questions (nlu/train/faq_*.yml) find it as the retriever's confident answer; the topic
-they come from most often is recorded. Staff may set or clear the field by hand.
+restatements: an entry gets `near_faq: <topic>` when at least NEAR_FAQ_HITS training questions of
+one curated FAQ topic (nlu/train/faq_*.yml) find it as the retriever's confident answer (stray
+hits from several topics do not make a restatement). Staff may set or clear the field by hand.
 """
 
 import re
@@ -50,9 +50,8 @@ def mark(knowledge_dir: Path, searcher, answer_threshold: float) -> Dict[str, st
     for path in sorted(knowledge_dir.glob("*.yml")):
         entries = kb.load_file(path)
         for entry in entries:
-            found = topics.get(entry.id, Counter())
-            entry.near_faq = (found.most_common(1)[0][0]
-                              if sum(found.values()) >= NEAR_FAQ_HITS else None)
+            found = topics.get(entry.id, Counter()).most_common(1)
+            entry.near_faq = found[0][0] if found and found[0][1] >= NEAR_FAQ_HITS else None
             if entry.near_faq:
                 marked[entry.id] = entry.near_faq
         kb.save_file(path, entries)
@@ -60,14 +59,13 @@ def mark(knowledge_dir: Path, searcher, answer_threshold: float) -> Dict[str, st
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    from retriever.encoder.model import Encoder
     from retriever.search import Searcher
-    from retriever.service import load_tuning
+    from retriever.service import default_encoder, load_tuning
 
     settings = get_settings()
     tuning = load_tuning(settings.retriever_config)
     searcher = Searcher(kb.load(settings.knowledge_dir),
-                        Encoder(settings.retriever_model_dir, threads=2), tuning.lexical_weight)
+                        default_encoder(settings), tuning.lexical_weight)
     marked = mark(settings.knowledge_dir, searcher, tuning.thresholds.answer)
     print(f"near_faq set on {len(marked)} of {len(searcher.entries)} entries")
     return 0

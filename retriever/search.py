@@ -25,7 +25,9 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 class TextEncoder(Protocol):
     dimension: int
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...  # knowledge-base texts
+
+    def encode_question(self, text: str) -> np.ndarray: ...  # a customer's question
 
 
 def language_of(text: str) -> str:
@@ -99,7 +101,7 @@ class Searcher:
         lexical = self.lexical.scores(query)
         if self.encoder is None:
             return lexical
-        dense = self.vectors @ self.encoder.encode([query])[0]
+        dense = self.vectors @ self.encoder.encode_question(query)
         return dense + self.lexical_weight * lexical
 
     def search(self, query: str, top_k: int = 5) -> List[Hit]:

@@ -12,6 +12,7 @@ keeps the old index serving and is logged.
 import asyncio
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,10 +125,13 @@ class Retriever:
         return True
 
 
-def default_encoder(settings: Settings):
+def default_encoder(settings: Settings, model_dir: Optional[Path] = None):
+    """The encoder as configured; the evaluation and calibration use it too, so their figures
+    are the service's."""
     from retriever.encoder.model import Encoder
 
-    return Encoder(settings.retriever_model_dir, threads=settings.retriever_threads)
+    return Encoder(model_dir or settings.retriever_model_dir, threads=settings.retriever_threads,
+                   int8_questions=settings.retriever_int8_questions)
 
 
 async def _watch(retriever: Retriever) -> None:
@@ -143,10 +147,16 @@ def create_app(settings: Optional[Settings] = None, encoder_factory=default_enco
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         current = settings or get_settings()
-        app.state.retriever = Retriever(current, encoder_factory(current))
+        # The index is built and every question encoded on one thread: torch keeps a team of
+        # worker threads per calling thread, and teams of several threads spinning on 2 cores
+        # doubled a query's time. (A reload encodes on its own thread so queries go on.)
+        app.state.encoding = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encoding")
+        app.state.retriever = await asyncio.get_running_loop().run_in_executor(
+            app.state.encoding, lambda: Retriever(current, encoder_factory(current)))
         watcher = asyncio.create_task(_watch(app.state.retriever))
         yield
         watcher.cancel()
+        app.state.encoding.shutdown(wait=False)
 
     app = FastAPI(title="小安 knowledge-base retriever", lifespan=lifespan)
 
@@ -166,14 +176,15 @@ def create_app(settings: Optional[Settings] = None, encoder_factory=default_enco
         return {"status": "ok", "entries": len(live.searcher.entries)}
 
     @app.post("/search")
-    def search(body: SearchIn, live: RetrieverDep) -> SearchOut:
+    async def search(body: SearchIn, live: RetrieverDep, request: Request) -> SearchOut:
         query = body.query.strip()
         if not query:
             raise HTTPException(400, "The query is empty.")
         if len(query) > MAX_QUERY_CHARS:
             raise HTTPException(413, f"The query is longer than {MAX_QUERY_CHARS} characters.")
         language = body.language or language_of(query)
-        hits = live.searcher.search(query, top_k=max(body.top_k, 3))
+        hits = await asyncio.get_running_loop().run_in_executor(
+            request.app.state.encoding, live.searcher.search, query, max(body.top_k, 3))
         decision = (decide_beside_faq(hits, live.tuning.faq_takeover) if body.beside_faq else
                     decide(hits, live.tuning.thresholds))
         return SearchOut.of(decision, hits[:body.top_k], language)

@@ -62,6 +62,9 @@ class FakeEncoder:
             row /= np.linalg.norm(row) or 1.0
         return rows
 
+    def encode_question(self, text):
+        return self.encode([text])[0]
+
 
 def write_kb(folder, entries=ENTRIES, name="test.yml"):
     folder.mkdir(parents=True, exist_ok=True)

@@ -133,7 +133,9 @@ def save_file(path: Path, entries: Iterable[Entry]) -> None:
     data = {"version": 1, "entries": [entry_to_dict(entry) for entry in entries]}
     # One line per text (no folding), so a changed answer is a one-line diff.
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1_000_000, indent=2)
-    path.write_text(text, encoding="utf-8")
+    # An unchanged file is not touched: its time stamp decides whether make fine-tunes again.
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
 
 
 def import_jsonl(lines: Iterable[str]) -> List[Entry]:

@@ -22,7 +22,7 @@ export HF_HUB_OFFLINE := 1
 export RASA_CACHE_DIRECTORY := $(CACHE)/rasa
 RASA := HOME=$(CACHE)/home $(RASA_PY) -m rasa
 
-.PHONY: help install run shell train validate eval eval-retriever calibrate bench-retriever test \
+.PHONY: help install run shell train validate eval eval-retriever calibrate bench-retriever bench-webhook test \
 	test-rasa test-app lint clean
 help:
 	@echo "make run     install what is missing, train if the data changed, start every service"
@@ -93,6 +93,18 @@ calibrate: install
 bench-retriever: install
 	$(APP_PY) -m retriever.bench --entries 1000
 
+bench-webhook: install $(MODEL)
+	$(APP_PY) -m web.bench
+
+# Browser tests drive Debian's chromium (no test tool can download its own browser here), with a
+# Chinese font so the screenshots are legible.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	--no-install-recommends chromium fonts-wqy-microhei
+$(CHROMIUM):
+	$(APT_INSTALL) || ($(SUDO) apt-get update -q && $(APT_INSTALL))
+
 lint: $(APP_READY)
 	.venv-app/bin/ruff check .
 
@@ -100,7 +112,7 @@ lint: $(APP_READY)
 test-rasa: $(RASA_READY) | $(CACHE)/home
 	HOME=$(CACHE)/home $(RASA_PY) -m pytest tests/rasa
 
-test-app: install $(MODEL)
+test-app: install $(MODEL) $(CHROMIUM)
 	$(APP_PY) -m pytest tests/app
 
 test: lint test-rasa test-app

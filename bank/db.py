@@ -1,12 +1,12 @@
 """Engine and sessions: a SQLite file by default, PostgreSQL (any SQLAlchemy URL) by setting."""
 
 from functools import lru_cache
-from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
 from bank.models import Base
+from web.core.database import ensure_sqlite_folder
 
 
 @lru_cache
@@ -35,7 +35,5 @@ def open_session(url: str) -> Session:
 
 def create_schema(url: str) -> None:
     """Creates the tables that are missing; existing tables and data are left alone."""
-    database = make_url(url).database
-    if url.startswith("sqlite") and database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    ensure_sqlite_folder(url)
     Base.metadata.create_all(engine_for(url))

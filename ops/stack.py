@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -19,6 +21,13 @@ from pathlib import Path
 import httpx
 
 from web.core.config import PROJECT_ROOT, Settings, get_settings
+
+
+def free_port() -> int:
+    """A port nothing listens on now (tests and benchmarks start their own services)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class ServiceFailed(RuntimeError):
@@ -158,12 +167,14 @@ class Stack:
         """The launcher's own settings, handed to the web app so both agree on every port."""
         fields = ("host", "web_port", "rasa_port", "actions_port", "retriever_port",
                   "retriever_url", "data_dir", "model_path", "retriever_model_dir", "bank_port",
-                  "bank_url",
-                  "bank_database_url", "bank_service_token", "bank_now")
+                  "bank_url", "bank_database_url", "bank_service_token", "bank_now",
+                  "token_secret", "partner_api_keys", "web_database_url", "rate_limit_messages",
+                  "rate_limit_seconds")
+        values = {name: getattr(self.settings, name) for name in fields}
         return {
-            f"AN_{name.upper()}": str(getattr(self.settings, name))
-            for name in fields
-            if getattr(self.settings, name) is not None
+            f"AN_{name.upper()}": json.dumps(value) if isinstance(value, list) else str(value)
+            for name, value in values.items()
+            if value is not None
         }
 
     def start(

@@ -2,11 +2,13 @@
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from web.api.routes import pages, webhook
+from web.api.routes import auth, pages, webhook
 from web.api.routes.pages import STATIC
+from web.core.config import get_settings
 from web.core.errors import validation_reasons
 
 app = FastAPI(
@@ -14,7 +16,15 @@ app = FastAPI(
     description="Bilingual customer-service assistant for wealth management and loans.",
 )
 app.include_router(pages.router)
+app.include_router(auth.router)
 app.include_router(webhook.router)
+# The widget may sit on the bank's other pages: they call this app across origins, with the
+# token in a header (no cookies), and read the renewed token and Retry-After.
+app.add_middleware(
+    CORSMiddleware, allow_origins=get_settings().widget_origins, allow_methods=["GET", "POST"],
+    allow_headers=["Authorization", "Content-Type", "X-API-Key"],
+    expose_headers=["X-Renewed-Token", "Retry-After"],
+)
 app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
 

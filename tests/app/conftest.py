@@ -1,19 +1,14 @@
 """One running stack (action server, Rasa server, web app) per test session, on free ports."""
 
-import socket
 from pathlib import Path
 
 import httpx
 import pytest
 
-from ops.stack import Stack
+from ops.stack import Stack, free_port
 from web.core.config import Settings
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+PARTNER_KEY = "partner-e2e-key"
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +22,8 @@ def stack(tmp_path_factory) -> Stack:
         retriever_port=free_port(),
         bank_now="2026-11-26T10:00:00",  # the spec's "today"
         data_dir=data_dir,
+        partner_api_keys=[PARTNER_KEY],
+        token_secret="stack-test-secret-" + "s" * 32,
     )
     running = Stack(settings, log_dir=data_dir / "logs")
     running.start()

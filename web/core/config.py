@@ -22,6 +22,24 @@ class Settings(BaseSettings):
     rasa_timeout_seconds: float = 10.0
     max_message_chars: int = 2000
 
+    # Channels. Customers sign in for a short-lived signed token (JWT, HS256) that every message
+    # carries; it is renewed with each answer while the conversation goes on. The default secret
+    # is for development only: set AN_TOKEN_SECRET (32+ characters) anywhere real.
+    token_secret: str = "dev-only-token-secret-change-me-anywhere-real"
+    token_minutes: int = 30
+    customer_logins: Path = PROJECT_ROOT / "web" / "customer_logins.yml"
+    # Partner systems' API keys (X-API-Key): anonymous questions only. None by default.
+    partner_api_keys: list[str] = []
+    # Per conversation: at most this many messages in any window (429 with Retry-After beyond).
+    rate_limit_messages: int = 30
+    rate_limit_seconds: float = 60.0
+    # Sign-in attempts per customer id in the same window (password guessing).
+    sign_in_attempts: int = 5
+    # Which conversation belongs to which customer; default SQLite at data_dir/web.db.
+    web_database_url: str | None = None
+    # Pages that may embed the chat widget (CORS); "*" = any (no cookies are used).
+    widget_origins: list[str] = ["*"]
+
     rasa_python: Path = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
     app_python: Path = PROJECT_ROOT / ".venv-app" / "bin" / "python"
     model_path: Path = PROJECT_ROOT / "models" / "current.tar.gz"
@@ -55,11 +73,13 @@ class Settings(BaseSettings):
     knowledge_poll_seconds: float = 1.0
 
     @model_validator(mode="after")
-    def _bank_defaults(self) -> "Settings":
+    def _service_defaults(self) -> "Settings":
         if self.bank_url is None:
             self.bank_url = f"http://{self.host}:{self.bank_port}"
         if self.bank_database_url is None:
             self.bank_database_url = f"sqlite:///{self.data_dir / 'bank.db'}"
+        if self.web_database_url is None:
+            self.web_database_url = f"sqlite:///{self.data_dir / 'web.db'}"
         return self
 
     @computed_field

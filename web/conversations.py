@@ -1,0 +1,47 @@
+"""Which customer each conversation belongs to.
+
+A conversation (Rasa's sender id) is bound to the first customer who sends a signed message on
+it; from then on only that customer may use it: another customer's token, a partner key or an
+anonymous message on it is refused, so nobody can read or continue someone else's conversation
+by knowing its id. Anonymous conversations stay unbound until a customer signs in on them.
+"""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from web.core.database import ensure_sqlite_folder
+
+_metadata = MetaData()
+owners = Table(
+    "conversation_owners", _metadata,
+    Column("sender", String(128), primary_key=True),
+    Column("customer_id", String(64), nullable=False),
+    Column("bound_at", DateTime(timezone=True), nullable=False),
+)
+
+
+class ConversationOwners:
+    def __init__(self, database_url: str) -> None:
+        ensure_sqlite_folder(database_url)
+        self.engine = create_engine(database_url)
+        _metadata.create_all(self.engine)
+
+    def owner(self, sender: str) -> str | None:
+        with self.engine.connect() as db:
+            return db.execute(select(owners.c.customer_id).where(owners.c.sender == sender)
+                              ).scalar_one_or_none()
+
+    def admit(self, sender: str, customer_id: str | None) -> bool:
+        """May this caller (a customer id, or None for anonymous) send on this conversation?"""
+        owner = self.owner(sender)
+        if owner is None and customer_id is not None:
+            try:
+                with self.engine.begin() as db:
+                    db.execute(insert(owners).values(sender=sender, customer_id=customer_id,
+                                                     bound_at=datetime.now(UTC)))
+                return True
+            except IntegrityError:  # someone bound it a moment ago: that one owns it
+                owner = self.owner(sender)
+        return owner is None or owner == customer_id

@@ -8,10 +8,10 @@ by knowing its id. Anonymous conversations stay unbound until a customer signs i
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine, insert, select
+from sqlalchemy import Column, DateTime, MetaData, String, Table, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from web.core.database import ensure_sqlite_folder
+from web.core.database import engine_for
 
 _metadata = MetaData()
 owners = Table(
@@ -24,8 +24,7 @@ owners = Table(
 
 class ConversationOwners:
     def __init__(self, database_url: str) -> None:
-        ensure_sqlite_folder(database_url)
-        self.engine = create_engine(database_url)
+        self.engine = engine_for(database_url)
         _metadata.create_all(self.engine)
 
     def owner(self, sender: str) -> str | None:

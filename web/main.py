@@ -7,6 +7,8 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from web.api.routes import auth, pages, webhook
+from web.api.routes.admin import session as admin_session
+from web.api.routes.admin import staff as admin_staff
 from web.api.routes.pages import STATIC
 from web.core.config import get_settings
 from web.core.errors import validation_reasons
@@ -18,6 +20,8 @@ app = FastAPI(
 app.include_router(pages.router)
 app.include_router(auth.router)
 app.include_router(webhook.router)
+app.include_router(admin_session.router)
+app.include_router(admin_staff.router)
 # The widget may sit on the bank's other pages: they call this app across origins, with the
 # token in a header (no cookies), and read the renewed token and Retry-After.
 app.add_middleware(

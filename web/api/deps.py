@@ -1,14 +1,17 @@
 """Dependencies the routes ask for: settings, the Rasa client, who is calling, and the stores."""
 
+import hmac
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated
 
 import httpx
-from fastapi import Depends, Header, HTTPException
+from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from web.admin.staff import Session as StaffSession
+from web.admin.staff import Staff
 from web.conversations import ConversationOwners
 from web.core.config import Settings, get_settings
 from web.core.rate_limit import RateLimiter
@@ -66,6 +69,14 @@ MessageLimiterDep = Annotated[RateLimiter, Depends(get_message_limiter)]
 SignInLimiterDep = Annotated[RateLimiter, Depends(get_sign_in_limiter)]
 LoginsDep = Annotated[CustomerLogins, Depends(get_logins)]
 
+
+def count_sign_in(attempts: RateLimiter, key: str) -> None:
+    """429 with Retry-After once `key` has used up its sign-in attempts (password guessing)."""
+    wait = attempts.retry_after(key)
+    if wait is not None:
+        raise HTTPException(429, "Too many sign-in attempts. Please wait and try again.",
+                            headers={"Retry-After": str(wait)})
+
 _bearer = HTTPBearer(auto_error=False, description="A customer's token from POST /auth/token")
 _partner_key = APIKeyHeader(name="X-API-Key", auto_error=False,
                             description="A partner system's key: anonymous questions only")
@@ -106,3 +117,52 @@ def get_caller(
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+# -- the training-data editor: staff sessions ---------------------------------------------------
+ADMIN_COOKIE = "an_admin_session"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+@lru_cache
+def _staff(database_url: str, session_minutes: int) -> Staff:
+    return Staff(database_url, session_minutes)
+
+
+def get_staff(settings: SettingsDep) -> Staff:
+    return _staff(settings.web_database_url, settings.admin_session_minutes)
+
+
+StaffDep = Annotated[Staff, Depends(get_staff)]
+
+
+def get_staff_session(request: Request, staff: StaffDep) -> StaffSession:
+    """The signed-in member of staff; state-changing requests must echo the session's CSRF
+    token in X-CSRF-Token (the session cookie alone is never enough)."""
+    if request.headers.get("Authorization"):
+        raise HTTPException(401, "Customers' tokens give no access here. Sign in as staff.")
+    session_id = request.cookies.get(ADMIN_COOKIE)
+    session = staff.session(session_id) if session_id else None
+    if session is None:
+        raise HTTPException(401, "Please sign in (or sign in again: the session has expired).")
+    if request.method not in SAFE_METHODS:
+        echoed = request.headers.get("X-CSRF-Token", "")
+        if not hmac.compare_digest(echoed.encode(), session.csrf_token.encode()):
+            raise HTTPException(403, "The request lacks this session's CSRF token.")
+    return session
+
+
+def role(required: str):
+    """Dependency: the session, if its role is at least `required`."""
+
+    def check(session: Annotated[StaffSession, Depends(get_staff_session)]) -> StaffSession:
+        if not session.may(required):
+            raise HTTPException(403, f"This needs the {required} role; you are {session.role}.")
+        return session
+
+    return Depends(check)
+
+
+ViewerDep = Annotated[StaffSession, role("viewer")]
+EditorDep = Annotated[StaffSession, role("editor")]
+AdminDep = Annotated[StaffSession, role("admin")]

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     web_database_url: str | None = None
     # Pages that may embed the chat widget (CORS); "*" = any (no cookies are used).
     widget_origins: list[str] = ["*"]
+    # The training-data editor (/admin): staff sessions last this long while unused; set
+    # AN_ADMIN_COOKIE_SECURE=true behind HTTPS.
+    admin_session_minutes: int = 60
+    admin_cookie_secure: bool = False
 
     rasa_python: Path = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
     app_python: Path = PROJECT_ROOT / ".venv-app" / "bin" / "python"

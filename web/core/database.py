@@ -1,8 +1,9 @@
-"""What the app side's SQL stores share."""
+"""What the app side's SQL stores share: one engine per database URL."""
 
+from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import make_url
+from sqlalchemy import Engine, create_engine, make_url
 
 
 def ensure_sqlite_folder(url: str) -> None:
@@ -10,3 +11,9 @@ def ensure_sqlite_folder(url: str) -> None:
     database = make_url(url).database
     if url.startswith("sqlite") and database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+@lru_cache
+def engine_for(url: str) -> Engine:
+    ensure_sqlite_folder(url)
+    return create_engine(url, pool_pre_ping=not url.startswith("sqlite"))

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
-from web.api.deps import LoginsDep, SettingsDep, SignInLimiterDep
+from web.api.deps import LoginsDep, SettingsDep, SignInLimiterDep, count_sign_in
 from web.core.security import issue_token
 
 router = APIRouter(tags=["sign-in"])
@@ -26,10 +26,7 @@ class Token(BaseModel):
                                        429: {"description": "Too many attempts"}})
 def sign_in(body: SignIn, settings: SettingsDep, logins: LoginsDep,
             attempts: SignInLimiterDep) -> Token:
-    wait = attempts.retry_after(body.customer_id)
-    if wait is not None:
-        raise HTTPException(429, "Too many sign-in attempts. Please wait and try again.",
-                            headers={"Retry-After": str(wait)})
+    count_sign_in(attempts, body.customer_id)
     name = logins.verify(body.customer_id, body.password)
     if name is None:
         raise HTTPException(401, "The customer id or password is wrong.")

@@ -4,12 +4,15 @@ import hmac
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated
 
 import httpx
 from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from web.admin.changes import ChangeLog
+from web.admin.knowledge import KnowledgeEditor
 from web.admin.staff import Session as StaffSession
 from web.admin.staff import Staff
 from web.conversations import ConversationOwners
@@ -43,8 +46,6 @@ def _limiter(purpose: str, limit: int, window: float) -> RateLimiter:
 
 @lru_cache
 def _logins(path: str) -> CustomerLogins:
-    from pathlib import Path
-
     return CustomerLogins(Path(path))
 
 
@@ -166,3 +167,25 @@ def role(required: str):
 ViewerDep = Annotated[StaffSession, role("viewer")]
 EditorDep = Annotated[StaffSession, role("editor")]
 AdminDep = Annotated[StaffSession, role("admin")]
+
+
+@lru_cache
+def _change_log(database_url: str) -> ChangeLog:
+    return ChangeLog(database_url)
+
+
+@lru_cache
+def _knowledge_editor(directory: str, database_url: str) -> KnowledgeEditor:
+    return KnowledgeEditor(Path(directory), _change_log(database_url))
+
+
+def get_change_log(settings: SettingsDep) -> ChangeLog:
+    return _change_log(settings.web_database_url)
+
+
+def get_knowledge_editor(settings: SettingsDep) -> KnowledgeEditor:
+    return _knowledge_editor(str(settings.knowledge_dir), settings.web_database_url)
+
+
+ChangeLogDep = Annotated[ChangeLog, Depends(get_change_log)]
+KnowledgeEditorDep = Annotated[KnowledgeEditor, Depends(get_knowledge_editor)]

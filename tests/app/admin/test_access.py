@@ -8,38 +8,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from web.admin.staff import Staff, sessions
+from web.admin.staff import sessions
 from web.api import deps
-from web.core.config import PROJECT_ROOT, Settings, get_settings
+from web.core.config import PROJECT_ROOT
 from web.core.security import issue_token
 from web.main import app
 
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return Settings(data_dir=tmp_path, token_secret="test-secret-" + "x" * 32)
-
-
-@pytest.fixture
-def staff(settings):
-    for cache in (deps._staff, deps._limiter):
-        cache.cache_clear()
-    app.dependency_overrides[get_settings] = lambda: settings
-    members = Staff(settings.web_database_url)
-    for name, role in (("vera", "viewer"), ("ed", "editor"), ("ada", "admin")):
-        members.add(name, PASSWORD, role)
-    yield members
-    app.dependency_overrides.clear()
-
-
-def signed_in(username: str) -> TestClient:
-    client = TestClient(app)
-    response = client.post("/admin/api/session", json={"username": username, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
-    return client
+PASSWORD = "correct horse battery"  # as tests/app/admin/conftest.py gives every member of staff
 
 
 def test_sign_in_sets_an_http_only_strict_cookie_and_returns_the_role(staff):
@@ -79,7 +54,7 @@ def test_without_a_session_or_with_a_customers_token_there_is_no_access(staff, s
     assert TestClient(app).get("/admin/api/staff", headers=customer).status_code == 401
 
 
-def test_a_session_expires(staff):
+def test_a_session_expires(staff, signed_in):
     client = signed_in("ada")
     with staff.engine.begin() as db:
         db.execute(update(sessions).values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
@@ -87,7 +62,7 @@ def test_a_session_expires(staff):
     assert response.status_code == 401 and "expired" in response.json()["detail"]
 
 
-def test_signing_out_ends_the_session(staff):
+def test_signing_out_ends_the_session(staff, signed_in):
     client = signed_in("vera")
     cookie = client.cookies.get(deps.ADMIN_COOKIE)
     assert client.delete("/admin/api/session").status_code == 204
@@ -96,7 +71,7 @@ def test_signing_out_ends_the_session(staff):
 
 
 @pytest.mark.parametrize("token", [None, "", "not-the-token"])
-def test_every_change_needs_the_sessions_csrf_token(staff, token):
+def test_every_change_needs_the_sessions_csrf_token(staff, token, signed_in):
     client = signed_in("ada")
     if token is None:
         del client.headers["X-CSRF-Token"]
@@ -109,7 +84,7 @@ def test_every_change_needs_the_sessions_csrf_token(staff, token):
     assert "mallory" not in [row["username"] for row in staff.accounts()]
 
 
-def test_another_sessions_csrf_token_does_not_count(staff):
+def test_another_sessions_csrf_token_does_not_count(staff, signed_in):
     mine, theirs = signed_in("ada"), signed_in("ada")
     mine.headers["X-CSRF-Token"] = theirs.headers["X-CSRF-Token"]
     response = mine.post("/admin/api/staff",
@@ -118,7 +93,7 @@ def test_another_sessions_csrf_token_does_not_count(staff):
 
 
 @pytest.mark.parametrize("username, allowed", [("vera", False), ("ed", False), ("ada", True)])
-def test_only_admins_manage_accounts(staff, username, allowed):
+def test_only_admins_manage_accounts(staff, username, allowed, signed_in):
     client = signed_in(username)
     listed = client.get("/admin/api/staff")
     added = client.post("/admin/api/staff",
@@ -133,7 +108,7 @@ def test_only_admins_manage_accounts(staff, username, allowed):
         assert "admin role" in added.json()["detail"]
 
 
-def test_admins_change_roles_and_remove_accounts_but_keep_one_admin(staff):
+def test_admins_change_roles_and_remove_accounts_but_keep_one_admin(staff, signed_in):
     admin = signed_in("ada")
     editor = signed_in("ed")
     assert admin.patch("/admin/api/staff/ed", json={"role": "viewer"}).json()["role"] == "viewer"

@@ -3,10 +3,10 @@ so any change can be looked at and undone."""
 
 import difflib
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import yaml
+from pydantic import BaseModel
 from sqlalchemy import (
     JSON,
     Column,
@@ -38,8 +38,7 @@ changes = Table(
 )
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(BaseModel):
     id: int
     at: datetime
     username: str

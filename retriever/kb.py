@@ -15,6 +15,8 @@ A bank loads its own FAQ as JSONL, one line per question and language:
 "paraphrases"); `export_jsonl` writes the same form.
 """
 
+import csv
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,30 +140,57 @@ def save_file(path: Path, entries: Iterable[Entry]) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def import_jsonl(lines: Iterable[str]) -> List[Entry]:
-    """Entries from JSONL lines {"id", "question", "answer", "lang"}; lines with the same id
-    are the languages of one entry."""
+def _from_rows(rows: Iterable[tuple]) -> List[Entry]:
+    """Entries from (where, {"id", "question", "answer", "lang", ...}) rows; rows with the same
+    id are the languages of one entry."""
     by_id: Dict[str, dict] = {}
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise KnowledgeBaseError(f"line {number}: not JSON ({error.msg})") from error
+    for where, item in rows:
         if not isinstance(item, dict):
-            raise KnowledgeBaseError(f"line {number}: must be a JSON object")
+            raise KnowledgeBaseError(f"{where}: must be a JSON object")
         language = item.get("lang")
         if language not in LANGUAGES:
-            raise KnowledgeBaseError(f"line {number}: lang must be one of {', '.join(LANGUAGES)}")
-        entry_id = _text(item.get("id"), f"line {number}: id")
+            raise KnowledgeBaseError(f"{where}: lang must be one of {', '.join(LANGUAGES)}")
+        entry_id = _text(item.get("id"), f"{where}: id")
         data = by_id.setdefault(entry_id, {"id": entry_id, "category": item.get("category"),
                                            "source": item.get("source")})
         if language in data:
-            raise KnowledgeBaseError(f"line {number}: {entry_id} has two {language} lines")
+            raise KnowledgeBaseError(f"{where}: {entry_id} has two {language} lines")
         data[language] = {"question": item.get("question"), "answer": item.get("answer"),
                           "paraphrases": item.get("paraphrases") or []}
     return [entry_from_dict(data, f"id {entry_id}") for entry_id, data in by_id.items()]
+
+
+def import_jsonl(lines: Iterable[str]) -> List[Entry]:
+    """Entries from JSONL lines {"id", "question", "answer", "lang"}; lines with the same id
+    are the languages of one entry."""
+    def rows() -> Iterator[tuple]:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                yield f"line {number}", json.loads(line)
+            except json.JSONDecodeError as error:
+                raise KnowledgeBaseError(f"line {number}: not JSON ({error.msg})") from error
+
+    return _from_rows(rows())
+
+
+CSV_COLUMNS = ("id", "lang", "question", "answer", "paraphrases", "category", "source")
+PARAPHRASE_SEPARATOR = " | "
+
+
+def import_csv(text: str) -> List[Entry]:
+    """Entries from CSV with the columns CSV_COLUMNS (paraphrases separated by " | "), a row
+    per entry and language, as a spreadsheet keeps them."""
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [column for column in ("id", "lang", "question", "answer")
+               if column not in (reader.fieldnames or [])]
+    if missing:
+        raise KnowledgeBaseError(f"CSV: missing column(s) {', '.join(missing)}")
+    return _from_rows(
+        (f"row {number}", {**row, "paraphrases": [p.strip() for p in (
+            row.get("paraphrases") or "").split(PARAPHRASE_SEPARATOR.strip()) if p.strip()]})
+        for number, row in enumerate(reader, 2))
 
 
 def export_jsonl(entries: Iterable[Entry]) -> Iterator[str]:
@@ -173,6 +202,16 @@ def export_jsonl(entries: Iterable[Entry]) -> Iterator[str]:
                                   "answer": side.answer, "lang": language,
                                   "category": entry.category, "source": entry.source,
                                   "paraphrases": side.paraphrases}, ensure_ascii=False)
+
+
+def export_csv(entries: Iterable[Entry]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for line in export_jsonl(entries):
+        row = json.loads(line)
+        writer.writerow({**row, "paraphrases": PARAPHRASE_SEPARATOR.join(row["paraphrases"])})
+    return out.getvalue()
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -52,9 +52,9 @@ def checked(data: dict) -> kb.Entry:
     if not _ID.fullmatch(entry.id):
         raise EditRefused("id: use 2-64 lower-case letters, digits and hyphens")
     for language in kb.LANGUAGES:
-        side = entry.sides.get(language)
-        if side is None:
+        if language not in entry.sides:
             raise EditRefused(f"{language}: every entry needs both Chinese and English")
+    for language, side in entry.sides.items():
         if len(side.paraphrases) < MIN_PARAPHRASES:
             raise EditRefused(f"{language}.paraphrases: at least {MIN_PARAPHRASES} are needed "
                               "(ways customers ask it), so the retriever finds the entry")
@@ -127,6 +127,46 @@ class KnowledgeEditor:
                             kb.entry_to_dict(new) if new else None,
                             {"file": path.name, "index": index})
         return new
+
+    def import_entries(self, imported: list[kb.Entry], username: str) -> dict[str, int]:
+        """Creates the new entries and updates the known ones, all or nothing: one invalid entry
+        refuses the whole import. Marks the editor keeps (near_faq) survive an update."""
+        checked_entries = []
+        for entry in imported:
+            try:
+                checked_entries.append(checked(kb.entry_to_dict(entry)))
+            except EditRefused as error:
+                raise EditRefused(f"{entry.id}: {error}") from error
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        with self._lock:
+            files = self._files()
+            where = {e.id: path for path, entries in files.items() for e in entries}
+            recorded = []
+            for new in checked_entries:
+                if new.id in where:
+                    entries = files[where[new.id]]
+                    index = next(i for i, e in enumerate(entries) if e.id == new.id)
+                    old = entries[index]
+                    new.near_faq = new.near_faq or old.near_faq
+                    if new == old:
+                        counts["unchanged"] += 1
+                        continue
+                    entries[index] = new
+                    recorded.append((old, new, where[new.id], index))
+                    counts["updated"] += 1
+                else:
+                    path = self._file_for(new, files)
+                    files.setdefault(path, []).append(new)
+                    where[new.id] = path
+                    recorded.append((None, new, path, len(files[path]) - 1))
+                    counts["created"] += 1
+            for path in {path for *_, path, _ in recorded}:
+                self._write(path, files[path])
+            for old, new, path, index in recorded:
+                self.log.record(username, KIND, new.id, "import",
+                                kb.entry_to_dict(old) if old else None, kb.entry_to_dict(new),
+                                {"file": path.name, "index": index})
+        return counts
 
     def _file_for(self, entry: kb.Entry, files: dict[Path, list[kb.Entry]]) -> Path:
         """A new entry goes to the file that holds most of its category (else <category>.yml)."""

@@ -115,3 +115,47 @@ def test_stale_or_missing_versions_and_unknown_entries(signed_in):
     assert editor.get("/admin/api/knowledge/no-such-entry").status_code == 404
     assert editor.put("/admin/api/knowledge/ac-open-account-steps",
                       json=dict(entry, id="another-id")).status_code == 422
+
+
+@pytest.mark.parametrize("form", ["jsonl", "csv"])
+def test_export_then_import_round_trips_and_a_banks_faq_loads(signed_in, settings, form):
+    editor = signed_in("ed")
+    before = files(settings)
+    exported = editor.get("/admin/api/knowledge/export", params={"format": form})
+    assert exported.status_code == 200 and "attachment" in exported.headers["content-disposition"]
+    same = editor.post("/admin/api/knowledge/import", params={"format": form},
+                       content=exported.content)
+    assert same.json() == {"created": 0, "updated": 0, "unchanged": len(kb.load(
+        settings.knowledge_dir))}
+    assert files(settings) == before  # near_faq marks survive, nothing rewritten
+
+    ours = kb.Entry(NEW["id"], NEW["category"], NEW["source"], {
+        language: kb.Side(NEW[language]["question"], NEW[language]["answer"],
+                          NEW[language]["paraphrases"]) for language in ("zh", "en")})
+    text = "".join(line + "\n" for line in kb.export_jsonl([ours])) if form == "jsonl" \
+        else kb.export_csv([ours])
+    loaded = editor.post("/admin/api/knowledge/import", params={"format": form},
+                         content=text.encode())
+    assert loaded.json() == {"created": 1, "updated": 0, "unchanged": 0}
+    assert editor.get(f"/admin/api/knowledge/{NEW['id']}").json()["zh"]["paraphrases"] == \
+        NEW["zh"]["paraphrases"]
+    assert signed_in("vera").get("/admin/api/changes").json()[0]["action"] == "import"
+
+
+@pytest.mark.parametrize("form, text, reason", [
+    ("jsonl", '{"id": "x-1", "question": "q", "answer": "a", "lang": "fr"}\n', "lang"),
+    ("jsonl", "{oops\n", "not JSON"),
+    ("jsonl", '{"id": "x-1", "question": "q", "answer": "a", "lang": "zh"}\n', "English"),
+    ("csv", "id,question\nx,y\n", "missing column"),
+])
+def test_an_invalid_import_is_refused_whole(signed_in, settings, form, text, reason):
+    before = files(settings)
+    response = signed_in("ed").post("/admin/api/knowledge/import", params={"format": form},
+                                    content=text.encode())
+    assert response.status_code == 422 and reason in response.json()["detail"]
+    assert files(settings) == before
+
+
+def test_viewers_cannot_import(signed_in):
+    response = signed_in("vera").post("/admin/api/knowledge/import", content=b"")
+    assert response.status_code == 403

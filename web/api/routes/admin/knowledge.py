@@ -1,9 +1,11 @@
 """The retriever's knowledge-base entries: list, read (viewers), create, edit, delete (editors).
 Edits reach the running retriever within seconds, without training."""
 
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from retriever import kb
@@ -52,6 +54,38 @@ def entries(_: ViewerDep, editor: KnowledgeEditorDep, q: str = "", category: str
             needle in text.lower() for side in entry.sides.values()
             for text in [*side.texts(), side.answer])]
     return [EntryOut(**out(entry)) for entry in found]
+
+
+EXPORTS = {"jsonl": ("application/x-ndjson", lambda entries: "".join(
+    line + "\n" for line in kb.export_jsonl(entries))), "csv": ("text/csv", kb.export_csv)}
+IMPORTS = {"jsonl": lambda text: kb.import_jsonl(text.splitlines()), "csv": kb.import_csv}
+
+
+@router.get("/export", response_class=PlainTextResponse)
+def export(_: ViewerDep, editor: KnowledgeEditorDep,
+           format: Literal["jsonl", "csv"] = "jsonl") -> PlainTextResponse:
+    """The whole knowledge base as JSONL ({"id", "question", "answer", "lang", ...} per line) or
+    CSV (a row per entry and language, paraphrases separated by " | ")."""
+    media_type, write = EXPORTS[format]
+    return PlainTextResponse(write(editor.entries()), media_type=media_type, headers={
+        "Content-Disposition": f'attachment; filename="knowledge.{format}"'})
+
+
+@router.post("/import", responses={422: {"description": "Refused, with the reason"}})
+async def bulk_import(request: Request, session: EditorDep, editor: KnowledgeEditorDep,
+                      format: Literal["jsonl", "csv"] = "jsonl") -> dict[str, int]:
+    """A bank's FAQ in the export's form (the request body): new ids are created, known ids
+    updated; one invalid line refuses the whole import and nothing is written."""
+    try:
+        text = (await request.body()).decode("utf-8-sig")
+        entries = IMPORTS[format](text)
+        return await run_in_threadpool(editor.import_entries, entries, session.username)
+    except UnicodeDecodeError as error:
+        raise HTTPException(422, "The file must be UTF-8 text.") from error
+    except kb.KnowledgeBaseError as error:
+        raise HTTPException(422, str(error)) from error
+    except EditRefused as error:
+        raise http_error(error) from error
 
 
 @router.get("/{entry_id}")

@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from web.api.routes import auth, pages, webhook
 from web.api.routes.admin import changes as admin_changes
 from web.api.routes.admin import knowledge as admin_knowledge
+from web.api.routes.admin import review as admin_review
 from web.api.routes.admin import session as admin_session
 from web.api.routes.admin import staff as admin_staff
 from web.api.routes.pages import STATIC
@@ -26,6 +27,7 @@ app.include_router(admin_session.router)
 app.include_router(admin_staff.router)
 app.include_router(admin_knowledge.router)
 app.include_router(admin_changes.router)
+app.include_router(admin_review.router)
 # The widget may sit on the bank's other pages: they call this app across origins, with the
 # token in a header (no cookies), and read the renewed token and Retry-After.
 app.add_middleware(

@@ -47,8 +47,7 @@ def client_with_rasa(settings, handler) -> TestClient:
         ) as http:
             yield RasaClient(http)
 
-    for cache in (deps._owners, deps._limiter, deps._logins):
-        cache.cache_clear()
+    deps.shared.cache_clear()
     app.dependency_overrides[deps.get_rasa] = fake_rasa
     app.dependency_overrides[get_settings] = lambda: settings
     return TestClient(app)

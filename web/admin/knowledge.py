@@ -86,6 +86,17 @@ class KnowledgeEditor:
             raise EditRefused("id: an entry keeps its id (create a new entry instead)")
         return self._save(entry_id, {**data, "id": entry_id}, version, username)
 
+    def add_paraphrase(self, entry_id: str, language: str, text: str, username: str) -> kb.Entry:
+        """A customer's wording (from conversation review) as one more way to ask an entry."""
+        entry = self.get(entry_id)
+        data = kb.entry_to_dict(entry)
+        if language not in data:
+            raise EditRefused(f"language: {entry_id} has no {language} side")
+        if text.strip() in [data[language]["question"], *data[language]["paraphrases"]]:
+            raise EditRefused(f"text: {entry_id} already has this paraphrase")
+        data[language]["paraphrases"].append(text.strip())
+        return self._save(entry_id, data, version_of(entry), username)
+
     def delete(self, entry_id: str, version: str, username: str) -> None:
         self._save(entry_id, None, version, username)
 

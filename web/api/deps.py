@@ -4,7 +4,6 @@ import hmac
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Annotated
 
 import httpx
@@ -13,6 +12,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from web.admin.changes import ChangeLog
 from web.admin.knowledge import KnowledgeEditor
+from web.admin.review import ConversationReview
 from web.admin.staff import Session as StaffSession
 from web.admin.staff import Staff
 from web.conversations import ConversationOwners
@@ -35,34 +35,29 @@ RasaDep = Annotated[RasaClient, Depends(get_rasa)]
 
 
 @lru_cache
-def _owners(database_url: str) -> ConversationOwners:
-    return ConversationOwners(database_url)
+def shared(factory, *arguments):
+    """One instance per factory and arguments: a store per database, a limiter per purpose."""
+    return factory(*arguments)
 
 
-@lru_cache
 def _limiter(purpose: str, limit: int, window: float) -> RateLimiter:
     return RateLimiter(limit, window)
 
 
-@lru_cache
-def _logins(path: str) -> CustomerLogins:
-    return CustomerLogins(Path(path))
-
-
 def get_owners(settings: SettingsDep) -> ConversationOwners:
-    return _owners(settings.web_database_url)
+    return shared(ConversationOwners, settings.web_database_url)
 
 
 def get_message_limiter(settings: SettingsDep) -> RateLimiter:
-    return _limiter("messages", settings.rate_limit_messages, settings.rate_limit_seconds)
+    return shared(_limiter, "messages", settings.rate_limit_messages, settings.rate_limit_seconds)
 
 
 def get_sign_in_limiter(settings: SettingsDep) -> RateLimiter:
-    return _limiter("sign-in", settings.sign_in_attempts, settings.rate_limit_seconds)
+    return shared(_limiter, "sign-in", settings.sign_in_attempts, settings.rate_limit_seconds)
 
 
 def get_logins(settings: SettingsDep) -> CustomerLogins:
-    return _logins(str(settings.customer_logins))
+    return shared(CustomerLogins, settings.customer_logins)
 
 
 OwnersDep = Annotated[ConversationOwners, Depends(get_owners)]
@@ -125,13 +120,8 @@ ADMIN_COOKIE = "an_admin_session"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-@lru_cache
-def _staff(database_url: str, session_minutes: int) -> Staff:
-    return Staff(database_url, session_minutes)
-
-
 def get_staff(settings: SettingsDep) -> Staff:
-    return _staff(settings.web_database_url, settings.admin_session_minutes)
+    return shared(Staff, settings.web_database_url, settings.admin_session_minutes)
 
 
 StaffDep = Annotated[Staff, Depends(get_staff)]
@@ -169,23 +159,21 @@ EditorDep = Annotated[StaffSession, role("editor")]
 AdminDep = Annotated[StaffSession, role("admin")]
 
 
-@lru_cache
-def _change_log(database_url: str) -> ChangeLog:
-    return ChangeLog(database_url)
-
-
-@lru_cache
-def _knowledge_editor(directory: str, database_url: str) -> KnowledgeEditor:
-    return KnowledgeEditor(Path(directory), _change_log(database_url))
-
-
 def get_change_log(settings: SettingsDep) -> ChangeLog:
-    return _change_log(settings.web_database_url)
+    return shared(ChangeLog, settings.web_database_url)
 
 
 def get_knowledge_editor(settings: SettingsDep) -> KnowledgeEditor:
-    return _knowledge_editor(str(settings.knowledge_dir), settings.web_database_url)
+    return shared(KnowledgeEditor, settings.knowledge_dir, get_change_log(settings))
 
 
 ChangeLogDep = Annotated[ChangeLog, Depends(get_change_log)]
 KnowledgeEditorDep = Annotated[KnowledgeEditor, Depends(get_knowledge_editor)]
+
+
+def get_review(settings: SettingsDep) -> ConversationReview:
+    return shared(ConversationReview, settings.tracker_database_url,
+                  settings.review_low_confidence)
+
+
+ReviewDep = Annotated[ConversationReview, Depends(get_review)]

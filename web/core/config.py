@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     # AN_ADMIN_COOKIE_SECURE=true behind HTTPS.
     admin_session_minutes: int = 60
     admin_cookie_secure: bool = False
+    # Conversation review reads Rasa's tracker store (default: the SQLite file the stack gives
+    # Rasa) and flags customer messages understood with less confidence than this.
+    tracker_database_url: str | None = None
+    review_low_confidence: float = 0.6
 
     rasa_python: Path = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
     app_python: Path = PROJECT_ROOT / ".venv-app" / "bin" / "python"
@@ -84,6 +88,8 @@ class Settings(BaseSettings):
             self.bank_database_url = f"sqlite:///{self.data_dir / 'bank.db'}"
         if self.web_database_url is None:
             self.web_database_url = f"sqlite:///{self.data_dir / 'web.db'}"
+        if self.tracker_database_url is None:
+            self.tracker_database_url = f"sqlite:///{self.data_dir / 'tracker.db'}"
         return self
 
     @computed_field

@@ -23,8 +23,7 @@ def settings(tmp_path):
 
 @pytest.fixture
 def staff(settings):
-    for cache in (deps._staff, deps._limiter, deps._change_log, deps._knowledge_editor):
-        cache.cache_clear()
+    deps.shared.cache_clear()
     app.dependency_overrides[get_settings] = lambda: settings
     members = Staff(settings.web_database_url)
     for name, role in (("vera", "viewer"), ("ed", "editor"), ("ada", "admin")):

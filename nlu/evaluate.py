@@ -13,12 +13,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, List
 
+import structlog
 from rasa.shared.nlu.training_data.loading import load_data
 from sklearn.metrics import accuracy_score, f1_score
 
@@ -167,6 +169,8 @@ def http_parser(url: str) -> Callable[[str], Dict[str, Any]]:
 def local_parser(model: str) -> Callable[[str], Dict[str, Any]]:
     from rasa.core.agent import Agent
 
+    # Rasa's structlog prints every parse at debug level: thousands of lines, and slower.
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     agent = Agent.load(model)
     loop = asyncio.new_event_loop()
     return lambda text: loop.run_until_complete(agent.parse_message(text))
@@ -175,7 +179,9 @@ def local_parser(model: str) -> Callable[[str], Dict[str, Any]]:
 def evaluate(parse: Callable[[str], Dict[str, Any]], test_folder: Path) -> Dict[str, Any]:
     examples = load_examples(test_folder)
     parses = [parse(example.text) for example in examples]
-    report: Dict[str, Any] = {"test_set": str(test_folder.relative_to(ROOT)), "targets": TARGETS}
+    shown = test_folder.resolve()
+    shown = shown.relative_to(ROOT) if shown.is_relative_to(ROOT) else shown
+    report: Dict[str, Any] = {"test_set": str(shown), "targets": TARGETS}
     report["languages"] = {}
     for language in ("zh", "en"):
         chosen = [i for i, example in enumerate(examples) if example.language == language]

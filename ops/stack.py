@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 
+from web.admin.models import model_to_serve
 from web.core.config import PROJECT_ROOT, Settings, get_settings
 
 
@@ -104,7 +105,7 @@ class Stack:
     # Rasa rebuilds its TensorFlow graphs at start: about a minute on this machine.
     # The retriever loads its encoder and encodes the knowledge base at start.
     STARTUP_TIMEOUT = {"bank": 60.0, "retriever": 180.0, "rasa": 300.0, "actions": 60.0,
-                       "web": 60.0}
+                       "checker": 120.0, "web": 60.0}
 
     def __init__(self, settings: Settings, log_dir: Path | None = None) -> None:
         self.settings = settings
@@ -137,12 +138,21 @@ class Stack:
             "rasa": Service(
                 "rasa",
                 [str(settings.rasa_python), "-m", "rasa", "run", "--enable-api",
-                 "--model", str(settings.model_path),
+                 "--model", str(model_to_serve(settings)),
                  "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml",
                  "--interface", settings.host, "--port", str(settings.rasa_port)],
                 f"{settings.rasa_url}/status",
                 rasa_env,
                 log_dir / "rasa.log",
+            ),
+            # Rasa's own validation, kept warm for the training-data editor.
+            "checker": Service(
+                "checker",
+                [str(settings.rasa_python), "-m", "bot.checker", "--host", settings.host,
+                 "--port", str(settings.checker_port)],
+                f"{settings.checker_url}/health",
+                settings.process_environment(),
+                log_dir / "checker.log",
             ),
             "retriever": Service(
                 "retriever",
@@ -169,16 +179,18 @@ class Stack:
                   "retriever_url", "data_dir", "model_path", "retriever_model_dir", "bank_port",
                   "bank_url", "bank_database_url", "bank_service_token", "bank_now",
                   "token_secret", "partner_api_keys", "web_database_url", "rate_limit_messages",
-                  "rate_limit_seconds")
+                  "rate_limit_seconds", "checker_port", "training_data_dir", "training_configs",
+                  "models_dir", "knowledge_dir")
         values = {name: getattr(self.settings, name) for name in fields}
         return {
-            f"AN_{name.upper()}": json.dumps(value) if isinstance(value, list) else str(value)
+            f"AN_{name.upper()}": (json.dumps(value, default=str)
+                                   if isinstance(value, list | dict) else str(value))
             for name, value in values.items()
             if value is not None
         }
 
     def start(
-        self, names: tuple[str, ...] = ("bank", "retriever", "actions", "rasa", "web")
+        self, names: tuple[str, ...] = ("bank", "retriever", "actions", "checker", "rasa", "web")
     ) -> None:
         if "bank" in names:
             # The explicit schema step: create the tables and seed the demo bank if missing.
@@ -205,7 +217,7 @@ class Stack:
         httpx.post(f"{self.settings.rasa_url}/model/parse", json={"text": "你好 hello"}, timeout=60)
 
     def stop(self, names: tuple[str, ...] | None = None) -> None:
-        for name in names or ("web", "rasa", "actions", "retriever", "bank"):
+        for name in names or ("web", "rasa", "checker", "actions", "retriever", "bank"):
             self.services[name].stop()
 
     def restart(self, name: str) -> None:
@@ -223,8 +235,8 @@ def run(settings: Settings) -> None:
 
     for stop_signal in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(stop_signal, request_stop)
-    print("Starting the account service, the knowledge-base retriever, the action server, the "
-          "Rasa server (about a minute) and the web app...")
+    print("Starting the account service, the knowledge-base retriever, the action server, Rasa's "
+          "validation service, the Rasa server (about a minute) and the web app...")
     try:
         stack.start()
     except ServiceFailed as failure:
@@ -232,7 +244,9 @@ def run(settings: Settings) -> None:
         sys.exit(1)
     for name, seconds in stack.startup_seconds.items():
         print(f"  {name:8} ready in {seconds:5.1f} s   log: {stack.services[name].log_path}")
-    print(f"\n小安 / An is ready. Chat page: {settings.web_url}/\nPress Ctrl-C to stop.")
+    print(f"\n小安 / An is ready. Chat page: {settings.web_url}/\n"
+          f"Staff editor: {settings.web_url}/admin (first admin: .venv-app/bin/python -m "
+          "web.admin.manage add-staff NAME --role admin)\nPress Ctrl-C to stop.")
     try:
         while not stopping:
             for service in stack.services.values():

@@ -6,15 +6,31 @@ import httpx
 import pytest
 
 from ops.stack import Stack, free_port
-from web.core.config import Settings
+from web.admin.training_data import SCRATCH_PARTS, copy_training_data
+from web.core.config import PROJECT_ROOT, Settings
 
 PARTNER_KEY = "partner-e2e-key"
+# The browser test of the editor trains with this: a model in about a minute.
+SMALL_TRAINING_CONFIG = Path(__file__).parent / "browser" / "small-config.yml"
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that deploy another model into the shared stack run last (they roll it back, but
+    nothing else should run while a different model serves)."""
+    items.sort(key=lambda item: item.get_closest_marker("swaps_model") is not None)
 
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory) -> Stack:
     data_dir: Path = tmp_path_factory.mktemp("data")
+    # The editable data (training data, knowledge base) copied: editor tests change a copy.
+    project = copy_training_data(PROJECT_ROOT, tmp_path_factory.mktemp("project"),
+                                 (*SCRATCH_PARTS, "retriever/knowledge"))
     settings = Settings(
+        checker_port=free_port(),
+        training_data_dir=project,
+        knowledge_dir=project / "retriever" / "knowledge",
+        training_configs={"full": project / "config.yml", "quick": SMALL_TRAINING_CONFIG},
         web_port=free_port(),
         rasa_port=free_port(),
         actions_port=free_port(),

@@ -12,9 +12,11 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from web.admin.changes import ChangeLog
 from web.admin.knowledge import KnowledgeEditor
+from web.admin.models import ModelVersions
 from web.admin.review import ConversationReview
 from web.admin.staff import Session as StaffSession
 from web.admin.staff import Staff
+from web.admin.training_data import RasaChecker, TrainingDataEditor
 from web.conversations import ConversationOwners
 from web.core.config import Settings, get_settings
 from web.core.rate_limit import RateLimiter
@@ -177,3 +179,26 @@ def get_review(settings: SettingsDep) -> ConversationReview:
 
 
 ReviewDep = Annotated[ConversationReview, Depends(get_review)]
+
+
+def get_training_data_editor(settings: SettingsDep) -> TrainingDataEditor:
+    return shared(TrainingDataEditor, settings.training_data_dir, get_change_log(settings),
+                  RasaChecker(settings.checker_url))
+
+
+TrainingDataEditorDep = Annotated[TrainingDataEditor, Depends(get_training_data_editor)]
+
+
+_model_versions: dict[int, tuple[Settings, ModelVersions]] = {}
+
+
+def get_model_versions(settings: SettingsDep) -> ModelVersions:
+    """One registry (and so one training at a time) per settings object; settings are not
+    hashable, so this is kept by identity, holding the settings so the id is never reused."""
+    found = _model_versions.get(id(settings))
+    if found is None or found[0] is not settings:
+        found = _model_versions[id(settings)] = (settings, ModelVersions(settings))
+    return found[1]
+
+
+ModelVersionsDep = Annotated[ModelVersions, Depends(get_model_versions)]

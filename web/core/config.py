@@ -48,6 +48,18 @@ class Settings(BaseSettings):
     tracker_database_url: str | None = None
     review_low_confidence: float = 0.6
 
+    # Training data the editor changes (config.yml, bot/domain, bot/data, nlu/train, nlu/test under
+    # this folder), the Rasa-side service that validates a change before it is written, and the
+    # pipelines staff can train with: the full one, and a quick one (fewer epochs) to try a change.
+    training_data_dir: Path = PROJECT_ROOT
+    checker_port: int = 8030
+    training_configs: dict[str, Path] = {
+        "full": PROJECT_ROOT / "config.yml", "quick": PROJECT_ROOT / "bot" / "config-quick.yml"}
+    # Where trained versions are kept (default data_dir/models); only admins deploy one.
+    models_dir: Path | None = None
+    # `make eval`'s held-out report of model_path: its figures when newer than the model.
+    heldout_report: Path = PROJECT_ROOT / "reports" / "nlu-heldout.json"
+
     rasa_python: Path = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
     app_python: Path = PROJECT_ROOT / ".venv-app" / "bin" / "python"
     model_path: Path = PROJECT_ROOT / "models" / "current.tar.gz"
@@ -88,6 +100,8 @@ class Settings(BaseSettings):
             self.bank_database_url = f"sqlite:///{self.data_dir / 'bank.db'}"
         if self.web_database_url is None:
             self.web_database_url = f"sqlite:///{self.data_dir / 'web.db'}"
+        if self.models_dir is None:
+            self.models_dir = self.data_dir / "models"
         if self.tracker_database_url is None:
             self.tracker_database_url = f"sqlite:///{self.data_dir / 'tracker.db'}"
         return self
@@ -101,6 +115,11 @@ class Settings(BaseSettings):
     @property
     def actions_url(self) -> str:
         return f"http://{self.host}:{self.actions_port}"
+
+    @computed_field
+    @property
+    def checker_url(self) -> str:
+        return f"http://{self.host}:{self.checker_port}"
 
     @computed_field
     @property

@@ -5,7 +5,9 @@ import shutil
 import pytest
 from fastapi.testclient import TestClient
 
+from ops.stack import Service, free_port
 from web.admin.staff import Staff
+from web.admin.training_data import copy_training_data
 from web.api import deps
 from web.core.config import PROJECT_ROOT, Settings, get_settings
 from web.main import app
@@ -13,12 +15,27 @@ from web.main import app
 PASSWORD = "correct horse battery"
 
 
+@pytest.fixture(scope="session")
+def checker_port(tmp_path_factory):
+    """Rasa's validation service (bot/checker.py), started once for the session."""
+    settings = Settings(checker_port=free_port())
+    service = Service("checker", [str(settings.rasa_python), "-m", "bot.checker",
+                                  "--port", str(settings.checker_port)],
+                      f"{settings.checker_url}/health", settings.process_environment(),
+                      tmp_path_factory.mktemp("checker") / "checker.log")
+    service.start()
+    service.wait_healthy(120)
+    yield settings.checker_port
+    service.stop()
+
+
 @pytest.fixture
-def settings(tmp_path):
+def settings(tmp_path, checker_port):
     knowledge = tmp_path / "knowledge"
     shutil.copytree(PROJECT_ROOT / "retriever" / "knowledge", knowledge)
     return Settings(data_dir=tmp_path / "data", knowledge_dir=knowledge,
-                    token_secret="test-secret-" + "x" * 32)
+                    training_data_dir=copy_training_data(PROJECT_ROOT, tmp_path / "project"),
+                    checker_port=checker_port, token_secret="test-secret-" + "x" * 32)
 
 
 @pytest.fixture

@@ -3,16 +3,8 @@
 import re
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
-
-from web.core.config import PROJECT_ROOT
-
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = PROJECT_ROOT / "reports" / "screenshots"
-# Without these, Chromium keeps dialling Google's hosts, which this closed network refuses.
-QUIET = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ANSWER = 30_000  # ms a real Rasa turn may take on a busy 2-core machine
+from chromium import ANSWER, SCREENSHOTS, ask, last_bot, new_page
+from playwright.sync_api import Page, expect
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -20,22 +12,8 @@ def seeded_bank(reseed_bank):
     reseed_bank()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=QUIET)
-        yield launched
-        launched.close()
-
-
 def open_page(browser, stack, locale="zh-CN", width=1280, height=800) -> Page:
-    context = browser.new_context(locale=locale, viewport={"width": width, "height": height})
-    page = context.new_page()
-    outside = []
-    page.on("request", lambda request: None if request.url.startswith(
-        (stack.settings.web_url, "data:")) else outside.append(request.url))
-    page.outside_requests = outside
-    page.goto(stack.settings.web_url + "/")
+    page = new_page(browser, stack, "/", locale, width, height)
     expect(page.locator(".an-panel")).to_be_visible()
     return page
 
@@ -54,15 +32,6 @@ def en_page(browser, stack):
     yield page
     assert page.outside_requests == []
     page.context.close()
-
-
-def ask(page: Page, message: str) -> None:
-    page.locator(".an-input").fill(message)
-    page.locator(".an-input").press("Enter")
-
-
-def last_bot(page: Page):
-    return page.locator(".an-bot .an-bubble").last
 
 
 def sign_in(page: Page, customer: str, password: str) -> None:

@@ -1,4 +1,4 @@
-"""The chat page and the health check."""
+"""The chat page, the staff editor's page and the health check."""
 
 from pathlib import Path
 
@@ -14,6 +14,12 @@ STATIC = Path(__file__).resolve().parents[2] / "static"
 @router.get("/", include_in_schema=False)
 async def chat_page() -> FileResponse:
     return FileResponse(STATIC / "index.html")
+
+
+@router.get("/admin", include_in_schema=False)
+async def admin_page() -> FileResponse:
+    """The training-data editor for staff (its script talks to /admin/api)."""
+    return FileResponse(STATIC / "admin" / "index.html")
 
 
 @router.get("/health", tags=["ops"])

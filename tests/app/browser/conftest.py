@@ -1,0 +1,13 @@
+"""One headless Chromium per test module."""
+
+import pytest
+from chromium import CHROMIUM, QUIET
+from playwright.sync_api import sync_playwright
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=QUIET)
+        yield launched
+        launched.close()

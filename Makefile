@@ -113,7 +113,7 @@ test-rasa: $(RASA_READY) | $(CACHE)/home
 	HOME=$(CACHE)/home $(RASA_PY) -m pytest tests/rasa
 
 test-app: install $(MODEL) $(CHROMIUM)
-	$(APP_PY) -m pytest tests/app
+	$(APP_PY) -m pytest tests/app --durations=15
 
 test: lint test-rasa test-app
 

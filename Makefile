@@ -22,8 +22,8 @@ export HF_HUB_OFFLINE := 1
 export RASA_CACHE_DIRECTORY := $(CACHE)/rasa
 RASA := HOME=$(CACHE)/home $(RASA_PY) -m rasa
 
-.PHONY: help install run shell train validate eval eval-retriever calibrate bench-retriever bench-webhook test \
-	test-rasa test-app lint clean
+.PHONY: help install run shell train validate eval eval-retriever calibrate bench-retriever bench-webhook bench test \
+	test-rasa test-app test-app-quick test-app-stack lint clean
 help:
 	@echo "make run     install what is missing, train if the data changed, start every service"
 	@echo "make test    install what is missing, train if needed, run every check"
@@ -31,6 +31,7 @@ help:
 	@echo "make eval    score the model on the held-out NLU set (reports/nlu-heldout.json)"
 	@echo "make eval-retriever  score the retriever on its held-out questions"
 	@echo "make calibrate       choose the retriever's thresholds from held-out questions"
+	@echo "make bench  every benchmark (about an hour): reports/bench.md"
 	@echo "make lint    ruff"
 
 $(CACHE)/tmp $(CACHE)/home:
@@ -96,6 +97,22 @@ bench-retriever: install
 bench-webhook: install $(MODEL)
 	$(APP_PY) -m web.bench
 
+# Everything issue 7 measures, about an hour: NLU held-out, the pipeline on BANKING77 and CLINC150
+# (read from ../shared/datasets), the retriever at 1,000 and 10,000 entries, simulated customers
+# end to end. Writes reports/bench.md (tables, plots, targets), reports/bench.json, prints a summary.
+BENCH := reports/bench
+RASA_SCRIPT := HOME=$(CACHE)/home $(RASA_PY)
+bench: install $(MODEL) | $(CACHE)/home
+	@mkdir -p $(BENCH)
+	$(RASA_SCRIPT) nlu/evaluate.py --model $(MODEL) --report $(BENCH)/nlu-heldout.json
+	$(RASA_SCRIPT) nlu/bench_public.py banking77 --report $(BENCH)/banking77.json
+	$(RASA_SCRIPT) nlu/bench_public.py clinc150 --report $(BENCH)/clinc150.json
+	$(APP_PY) -m retriever.evaluate --queries retriever/heldout --json $(BENCH)/retriever-heldout.json
+	$(APP_PY) -m retriever.bench --entries 1000 --json $(BENCH)/retriever-1k.json
+	$(APP_PY) -m retriever.bench --entries 10000 --json $(BENCH)/retriever-10k.json
+	$(APP_PY) -m web.bench --json $(BENCH)/e2e.json
+	$(RASA_SCRIPT) ops/bench_report.py $(BENCH)
+
 # Browser tests drive Debian's chromium (no test tool can download its own browser here), with a
 # Chinese font so the screenshots are legible.
 CHROMIUM := /usr/bin/chromium
@@ -115,7 +132,17 @@ test-rasa: $(RASA_READY) | $(CACHE)/home
 test-app: install $(MODEL) $(CHROMIUM)
 	$(APP_PY) -m pytest tests/app --durations=15
 
-test: lint test-rasa test-app
+# The app tests that need no trained model (no running stack), and those that do.
+test-app-quick: install
+	$(APP_PY) -m pytest tests/app -m "not stack" --durations=5
+test-app-stack: install $(MODEL) $(CHROMIUM)
+	$(APP_PY) -m pytest tests/app -m stack --durations=10
+
+# Two jobs on two cores: the installs side by side, then the model trains while the tests that
+# do not need it run (each job's output is shown whole when it ends); then the stack's tests.
+test:
+	$(MAKE) --no-print-directory -j2 --output-sync=target lint test-rasa test-app-quick $(MODEL)
+	$(MAKE) --no-print-directory test-app-stack
 
 clean:
 	rm -rf models reports .data .cache

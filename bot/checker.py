@@ -12,6 +12,8 @@ GET /health -> {"status": "ok"}
 """
 
 import argparse
+import copy
+import functools
 import hashlib
 import json
 import logging
@@ -19,10 +21,36 @@ import warnings
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
+import rasa.shared.utils.io
+import rasa.shared.utils.validation
 from rasa.shared.importers.importer import TrainingDataImporter
 from rasa.validator import Validator
 
 DATA_PARTS = ("config.yml", "bot/domain", "bot/data", "nlu/train")
+
+
+def _remembered(function, copies: bool):
+    """`function` of a file's text, computed once per distinct text: a check re-reads a whole
+    project of which one file changed, and parsing plus schema validation of the unchanged
+    files is most of Rasa's time. Failures are not remembered (they raise every time)."""
+    results: dict = {}
+
+    @functools.wraps(function)
+    def remembered(content, *arguments, **options):
+        if not isinstance(content, str):
+            return function(content, *arguments, **options)
+        key = (content, repr(arguments), repr(sorted(options.items())))
+        if key not in results:
+            results[key] = function(content, *arguments, **options)
+        return copy.deepcopy(results[key]) if copies else results[key]
+
+    return remembered
+
+
+def remember_parsed_files() -> None:
+    rasa.shared.utils.io.read_yaml = _remembered(rasa.shared.utils.io.read_yaml, copies=True)
+    rasa.shared.utils.validation.validate_yaml_schema = _remembered(
+        rasa.shared.utils.validation.validate_yaml_schema, copies=False)
 
 
 class _Collect(logging.Handler):
@@ -76,18 +104,19 @@ class Checker:
         self._baselines: dict[str, list[str]] = {}
 
     def check(self, root: Path, baseline: Path | None) -> dict:
-        ok, found = validate(root)
         known: list[str] = []
-        if baseline is not None:
+        if baseline is not None:  # first: its files' first reading says all they warn about
             key = fingerprint(baseline)
             if key not in self._baselines:
                 self._baselines[key] = validate(baseline)[1]
             known = self._baselines[key]
+        ok, found = validate(root)
         new = [message for message in found if message not in known]
         return {"ok": ok and not new, "problems": new if ok else found, "warnings": found}
 
 
 def serve(host: str, port: int) -> None:
+    remember_parsed_files()
     checker = Checker()
 
     class Handler(BaseHTTPRequestHandler):

@@ -1,19 +1,25 @@
-"""Webhook latency, sequential requests: `python -m web.bench` (on demand, not a test).
+"""End-to-end load through the public webhook: `python -m web.bench` (on demand, not a test).
 
-Starts every service on free ports with a scratch data folder (the demo bank freshly seeded),
-signs in as C001, then sends FAQ questions and balance queries one after another through the
-public webhook, and prints the median and p95 per kind of message with the machine it ran on.
+Starts every service on free ports with a scratch data folder (the demo bank freshly seeded), then
+for each level (1, 8 and 32 customers at once by default) lets that many simulated customers hold
+realistic conversations for --seconds: curated FAQ questions, free-form knowledge-base questions,
+signed-in balance checks, and a repayment up to its confirmation (cancelled there, so the bank's
+figures stay the same whatever the run length). Reports throughput, p50 / p95 / p99 latency per
+kind of turn, errors, each service's memory, and each service's start time, as JSON.
 """
 
 import argparse
+import asyncio
 import json
 import os
 import platform
+import random
 import statistics
 import sys
 import tempfile
 import time
 import uuid
+from collections import defaultdict
 from pathlib import Path
 
 import httpx
@@ -23,52 +29,135 @@ from web.core.config import Settings
 
 FAQS = ["活期宝的七日年化是多少", "what's the yield on daily cash", "逾期了罚息怎么算",
         "how much is the penalty interest if I'm late", "你们客服电话多少",
-        "can I repay my loan early"]
+        "can I repay my loan early", "随心借的利率是多少", "how do I buy a fund"]
+FREE_FORM = ["存款保险要我自己交钱吗", "手机丢了银行卡怎么办", "is my deposit insured",
+             "how do I spot a phishing text"]
 BALANCE = ["我的余额是多少", "what's my balance"]
+# (kind of turn, message): C001's repayment of its loan L1001 up to the confirmation, declined.
+REPAYMENT = [("repay: start", "我要提前还款"), ("repay: amount", "五千"),
+             ("repay: decline", "不用了")]
+CUSTOMERS = {"C001": "zhangwei-2026", "C002": "lina-2026", "C003": "emily-2026"}
 
 
-def timed(client: httpx.Client, headers: dict, messages: list[str], rounds: int) -> list[float]:
-    latencies = []
-    for number in range(rounds):
-        message = messages[number % len(messages)]
-        body = {"sender": f"bench-{uuid.uuid4().hex}", "message": message}
+class Customer:
+    def __init__(self, client: httpx.AsyncClient, tokens: list[str], results: dict) -> None:
+        self.client, self.tokens, self.results = client, tokens, results
+
+    async def say(self, kind: str, message: str, sender: str, token: str | None = None) -> list:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         begun = time.perf_counter()
-        client.post("/webhooks/rest/webhook", headers=headers, json=body).raise_for_status()
-        latencies.append((time.perf_counter() - begun) * 1000)
-    return latencies
+        try:
+            response = await self.client.post("/webhooks/rest/webhook", headers=headers,
+                                              json={"sender": sender, "message": message})
+            ok = response.status_code == 200
+        except httpx.HTTPError:
+            ok, response = False, None
+        self.results[kind].append((time.perf_counter() - begun) * 1000 if ok else None)
+        return response.json() if ok else []
+
+    async def conversation(self, rng: random.Random) -> None:
+        sender = f"bench-{uuid.uuid4().hex}"
+        choice = rng.random()
+        if choice < 0.4:
+            for message in rng.sample(FAQS, 2):
+                await self.say("faq", message, sender)
+        elif choice < 0.65:
+            await self.say("free-form", rng.choice(FREE_FORM), sender)
+        elif choice < 0.9:
+            await self.say("balance", rng.choice(BALANCE), sender, rng.choice(self.tokens))
+        else:
+            for kind, message in REPAYMENT:
+                await self.say(kind, message, sender, self.tokens[0])
 
 
-def summary(latencies: list[float]) -> dict:
-    return {"requests": len(latencies), "median_ms": round(statistics.median(latencies), 1),
-            "p95_ms": round(statistics.quantiles(latencies, n=20)[18], 1)}
+async def level(settings: Settings, tokens: list[str], customers: int, seconds: float) -> dict:
+    results: dict[str, list] = defaultdict(list)
+    limits = httpx.Limits(max_connections=customers + 4)
+    async with httpx.AsyncClient(base_url=settings.web_url, timeout=60, limits=limits) as client:
+        deadline = time.monotonic() + seconds
+
+        async def run(number: int) -> None:
+            rng = random.Random(number)
+            customer = Customer(client, tokens, results)
+            while time.monotonic() < deadline:
+                await customer.conversation(rng)
+
+        begun = time.monotonic()
+        await asyncio.gather(*(run(n) for n in range(customers)))
+        elapsed = time.monotonic() - begun
+    turns = sum(len(v) for v in results.values())
+    return {"customers": customers, "seconds": round(elapsed, 1), "turns": turns,
+            "turns_per_second": round(turns / elapsed, 2),
+            "errors": sum(v is None for values in results.values() for v in values),
+            "all": percentiles([v for values in results.values() for v in values]),
+            "by_kind": {kind: percentiles(values) for kind, values in sorted(results.items())}}
+
+
+def percentiles(values: list) -> dict:
+    done = sorted(v for v in values if v is not None)
+    if len(done) < 2:
+        return {"turns": len(values)}
+    cut = statistics.quantiles(done, n=100)
+    return {"turns": len(values), "p50_ms": round(statistics.median(done), 1),
+            "p95_ms": round(cut[94], 1), "p99_ms": round(cut[98], 1)}
+
+
+def memory_mb(pid: int) -> float:
+    """Resident memory of a service's process and its children, from /proc."""
+    total, pids = 0, [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    for each in pids:
+        for line in Path(f"/proc/{each}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return round(total / 1024, 1)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m web.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=60, help="requests per kind of message")
+    parser.add_argument("--customers", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--seconds", type=float, default=60, help="per level")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings(data_dir=Path(scratch), web_port=free_port(), rasa_port=free_port(),
                             actions_port=free_port(), bank_port=free_port(),
-                            retriever_port=free_port(), rate_limit_messages=10_000)
+                            retriever_port=free_port(), checker_port=free_port(),
+                            rate_limit_messages=100_000)
         stack = Stack(settings, log_dir=Path(scratch) / "logs")
-        stack.start()
+        began = time.monotonic()
+        stack.start(("bank", "retriever", "actions", "rasa", "web"))
+        figures = {
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+                       f"Python {platform.python_version()}",
+            "data": "the demo bank, the project's knowledge base and model (models/current)",
+            "start_seconds": {n: round(s, 1) for n, s in stack.startup_seconds.items()},
+            "stack_ready_seconds": round(time.monotonic() - began, 1),
+        }
         try:
-            with httpx.Client(base_url=settings.web_url, timeout=30) as client:
-                signed = client.post("/auth/token", json={"customer_id": "C001",
-                                                          "password": "zhangwei-2026"})
-                customer = {"Authorization": f"Bearer {signed.json()['access_token']}"}
-                timed(client, customer, FAQS + BALANCE, 8)  # warm-up
-                figures = {
-                    "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-                               f"Python {platform.python_version()}",
-                    "faq": summary(timed(client, {}, FAQS, args.rounds)),
-                    "balance": summary(timed(client, customer, BALANCE, args.rounds)),
-                }
+            tokens = [httpx.post(f"{settings.web_url}/auth/token", json={
+                "customer_id": c, "password": p}).json()["access_token"]
+                for c, p in CUSTOMERS.items()]
+            asyncio.run(level(settings, tokens, 2, 10))  # warm-up
+            figures["levels"] = []
+            for customers in args.customers:
+                figures["levels"].append(asyncio.run(
+                    level(settings, tokens, customers, args.seconds)))
+                print(json.dumps(figures["levels"][-1]["all"] | {
+                    "customers": customers}), file=sys.stderr)
+            figures["memory_mb"] = {name: memory_mb(service.process.pid)
+                                    for name, service in stack.services.items()
+                                    if service.process and service.process.poll() is None}
         finally:
             stack.stop()
-    print(json.dumps(figures, indent=2, ensure_ascii=False))
+    text = json.dumps(figures, indent=2, ensure_ascii=False)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(text)
+    print(text)
     return 0
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
 from ops.stack import Stack, free_port
 from web.admin.training_data import SCRATCH_PARTS, copy_training_data
@@ -15,9 +16,26 @@ SMALL_TRAINING_CONFIG = Path(__file__).parent / "browser" / "small-config.yml"
 
 
 def pytest_collection_modifyitems(items):
-    """Tests that deploy another model into the shared stack run last (they roll it back, but
-    nothing else should run while a different model serves)."""
+    """Tests that need the running stack (and so the trained model) are marked `stack`, so the
+    others can run while the model trains (`make test`). Tests that deploy another model into the
+    shared stack run last (they roll it back, but nothing else should run meanwhile)."""
+    for item in items:
+        if "stack" in item.fixturenames:
+            item.add_marker(pytest.mark.stack)
     items.sort(key=lambda item: item.get_closest_marker("swaps_model") is not None)
+
+
+def thin_held_out_set(folder: Path, keep_every: int = 8) -> None:
+    """The editor's test trains a throwaway model; scoring it on an eighth of the held-out set
+    is enough to see the figures come out (the real set is scored by test_rasa_quality)."""
+    for path in folder.glob("*.yml"):
+        blocks = yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]
+        lines = ['version: "3.1"', "nlu:"]
+        for block in blocks:
+            examples = [line for line in block["examples"].splitlines() if line.strip()]
+            lines += [f"- intent: {block['intent']}", "  examples: |",
+                      *(f"    {line.strip()}" for line in examples[::keep_every])]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +44,7 @@ def stack(tmp_path_factory) -> Stack:
     # The editable data (training data, knowledge base) copied: editor tests change a copy.
     project = copy_training_data(PROJECT_ROOT, tmp_path_factory.mktemp("project"),
                                  (*SCRATCH_PARTS, "retriever/knowledge"))
+    thin_held_out_set(project / "nlu" / "test")
     settings = Settings(
         checker_port=free_port(),
         training_data_dir=project,

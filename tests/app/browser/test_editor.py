@@ -73,10 +73,11 @@ def test_staff_teach_train_deploy_and_roll_back(browser, stack, admin):
         tid(page, name).fill(value)
     tid(page, "kb-save").click()
     expect(page).to_have_url(re.compile("#/knowledge/safe-deposit-box"), timeout=SAVE)
-    deadline = time.monotonic() + 10
+    saved = time.monotonic()
     while KB_ANSWER not in (reply := webhook(stack, f"kb-{time.monotonic()}", KB_QUESTION)):
-        assert time.monotonic() < deadline, f"the new entry did not reach the retriever: {reply}"
-        time.sleep(1)
+        assert time.monotonic() < saved + 5, f"the new entry was not live within 5 s: {reply}"
+        time.sleep(0.5)
+    print(f"the new knowledge-base entry answered {time.monotonic() - saved:.1f} s after saving")
 
     # An FAQ topic with its answer, then one more example on its intent page.
     tid(page, "nav-faq").click()

@@ -1,0 +1,181 @@
+"""Writes reports/bench.md (tables, targets, PNG plots) and reports/bench.json from the figures
+`make bench` collected in reports/bench/. Runs on the Rasa side, where matplotlib is installed.
+
+    python ops/bench_report.py reports/bench
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+# Our goals (issue 7) and the published anchors they are ahead of.
+TARGETS = {
+    "banking77_accuracy": (0.935, "BANKING77 accuracy >= 93.5% (anchors 93.4-93.7%)"),
+    "banking77_training_minutes": (15, "BANKING77 training under 15 min"),
+    "clinc_in_scope": (0.96, "CLINC150 banking in-scope accuracy >= 96% (anchor 96-97%)"),
+    "clinc_oos_recall": (0.70, "CLINC150 out-of-scope recall >= 70% (anchor 40-59%)"),
+    "e2e_p95_at_8": (150, "End to end p95 <= 150 ms at 8 customers"),
+    "e2e_errors_at_32": (0, "End to end: zero errors at 32 customers"),
+}
+
+
+def load(folder: Path, name: str) -> Optional[Dict[str, Any]]:
+    path = folder / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def pct(value: Optional[float]) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def table(header: List[str], rows: List[List[Any]]) -> List[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+
+
+def verdicts(figures: Dict[str, Any]) -> List[List[str]]:
+    rows = []
+    for key, (target, words) in TARGETS.items():
+        value = figures.get(key)
+        if value is None:
+            rows.append([words, "not measured", ""])
+            continue
+        lower_is_better = key in ("banking77_training_minutes", "e2e_p95_at_8",
+                                  "e2e_errors_at_32")
+        met = value <= target if lower_is_better else value >= target
+        shown = f"{value:.1f}" if lower_is_better else pct(value)
+        gap = "" if met else (f"missed by {value - target:.1f}" if lower_is_better
+                              else f"missed by {(target - value) * 100:.1f} points")
+        rows.append([words, shown, "met" if met else gap])
+    return rows
+
+
+def confusion_plot(nlu: Dict[str, Any], out: Path) -> None:
+    fig, axes = plt.subplots(1, 2, figsize=(14, 5))
+    for axis, (language, scores) in zip(axes, nlu["languages"].items(), strict=True):
+        pairs = scores["confusions"][:10][::-1]
+        axis.barh([p for p, _ in pairs], [c for _, c in pairs], color="#c0392b")
+        axis.set_title(f"Most frequent confusions, {language}")
+        axis.tick_params(axis="y", labelsize=7)
+        axis.set_xlabel("held-out questions")
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def latency_plot(e2e: Dict[str, Any], out: Path) -> None:
+    levels = e2e["levels"]
+    customers = [level["customers"] for level in levels]
+    fig, axis = plt.subplots(figsize=(7, 4))
+    for key in ("p50_ms", "p95_ms", "p99_ms"):
+        axis.plot(customers, [level["all"].get(key) for level in levels], marker="o", label=key)
+    axis.axhline(150, color="grey", linestyle="--", label="target p95 at 8")
+    axis.set_xscale("log", base=2)
+    axis.set_xticks(customers, [str(c) for c in customers])
+    axis.set_xlabel("customers at once")
+    axis.set_ylabel("ms per turn (webhook)")
+    axis.legend()
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def main(folder: Path) -> None:
+    report_dir = folder.parent
+    nlu, retr = load(folder, "nlu-heldout"), load(folder, "retriever-heldout")
+    b77, clinc = load(folder, "banking77"), load(folder, "clinc150")
+    speed = {n: load(folder, f"retriever-{n}") for n in ("1k", "10k")}
+    e2e = load(folder, "e2e")
+    machine = (f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} "
+               f"{platform.release()}")
+    summary: Dict[str, Any] = {}
+    lines = ["# 小安 / An benchmarks", "", f"Machine: {machine}. Produced by `make bench`; raw "
+             "figures in reports/bench.json and reports/bench/*.json.", ""]
+    if nlu:
+        lines += ["## 1. NLU on the project's held-out set (nlu/test, never trained on)", ""]
+        lines += table(["", *nlu["languages"]], [
+            [title, *[(pct(s[key]) if key != "examples" else s[key])
+                      for s in nlu["languages"].values()]]
+            for title, key in (("examples", "examples"), ("intent accuracy", "intent_accuracy"),
+                               ("intent macro-F1", "intent_macro_f1"),
+                               ("FAQ-topic accuracy", "faq_topic_accuracy"))] + [
+            [f"entity {m}", *[pct(s["entities"][m]) for s in nlu["languages"].values()]]
+            for m in ("precision", "recall", "f1")])
+        confusion_plot(nlu, folder / "nlu-confusions.png")
+        lines += ["", "![worst confusions](bench/nlu-confusions.png)", ""]
+    if b77 or clinc:
+        lines += ["## 2. The project's pipeline on public data (../shared/datasets)", "",
+                  "config.yml unchanged, without its ResponseSelectors (no FAQ topics here).", ""]
+        rows = []
+        if b77:
+            summary["banking77_accuracy"] = b77["accuracy"]
+            summary["banking77_training_minutes"] = b77["training_seconds"] / 60
+            rows.append(["BANKING77 (77 intents, English)", f"{b77['train_examples']} / "
+                         f"{b77['test_examples']}", f"accuracy {pct(b77['accuracy'])}, macro-F1 "
+                         f"{pct(b77['macro_f1'])}", f"{b77['training_seconds'] / 60:.1f} min",
+                         "93.4% USE+ConveRT, ~93.7% BERT-large"])
+        if clinc:
+            summary["clinc_in_scope"] = clinc["in_scope_accuracy"]
+            summary["clinc_oos_recall"] = clinc["out_of_scope_recall"]
+            rows.append(["CLINC150 banking + credit cards (30 intents + out-of-scope)",
+                         f"{clinc['train_examples']} / {clinc['test_examples']}",
+                         f"in-scope accuracy {pct(clinc['in_scope_accuracy'])}, out-of-scope "
+                         f"recall {pct(clinc['out_of_scope_recall'])}",
+                         f"{clinc['training_seconds'] / 60:.1f} min",
+                         "BERT: in-scope 96-97%, OOS recall 40-59%"])
+        lines += table(["data", "train / test", "result", "training", "published"], rows) + [""]
+    if retr or any(speed.values()):
+        lines += ["## 3. Retriever", ""]
+        if retr:
+            lines += table(["held-out questions", "hit@1", "hit@5", "MRR", "answer precision",
+                            "answer coverage", "lexical-only hit@1"], [
+                [f"{lang} ({s['queries']})", pct(s["hit@1"]), pct(s["hit@5"]), f"{s['mrr']:.3f}",
+                 pct(s.get("answer_precision")), pct(s.get("answer_coverage")),
+                 pct(retr["lexical only"][lang]["hit@1"])]
+                for lang, s in retr["retriever"].items()]) + [""]
+        lines += table(["entries", "texts", "start + index build", "memory", "query p50",
+                        "query p95"], [
+            [s["entries"], s["texts"], f"{s['start_and_index_build_s']} s",
+             f"{s['service_memory_mb']} MB", f"{s['p50_ms']} ms", f"{s['p95_ms']} ms"]
+            for s in speed.values() if s]) + [""]
+    if e2e:
+        lines += ["## 4. End to end through the webhook (simulated customers)", "",
+                  f"Start times (s): {e2e['start_seconds']}; memory after the run (MB): "
+                  f"{e2e.get('memory_mb')}.", ""]
+        for level in e2e["levels"]:
+            if level["customers"] == 8:
+                summary["e2e_p95_at_8"] = level["all"].get("p95_ms")
+            if level["customers"] == 32:
+                summary["e2e_errors_at_32"] = level["errors"]
+        lines += table(["customers", "turns/s", "errors", "p50", "p95", "p99"], [
+            [lv["customers"], lv["turns_per_second"], lv["errors"], lv["all"].get("p50_ms"),
+             lv["all"].get("p95_ms"), lv["all"].get("p99_ms")] for lv in e2e["levels"]]) + [""]
+        kinds = sorted({k for lv in e2e["levels"] for k in lv["by_kind"]})
+        lines += table(["kind of turn", *[f"p95 at {lv['customers']}" for lv in e2e["levels"]]], [
+            [kind, *[lv["by_kind"].get(kind, {}).get("p95_ms", "—") for lv in e2e["levels"]]]
+            for kind in kinds]) + [""]
+        latency_plot(e2e, folder / "e2e-latency.png")
+        lines += ["![latency by load](bench/e2e-latency.png)", ""]
+    lines = lines[:4] + ["## Targets", ""] + table(["target", "measured", "verdict"],
+                                                   verdicts(summary)) + [""] + lines[4:]
+    (report_dir / "bench.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    everything = {"machine": machine, "summary": summary, "nlu_heldout": nlu, "banking77": b77,
+                  "clinc150": clinc, "retriever_heldout": retr, "retriever_speed": speed,
+                  "end_to_end": e2e}
+    (report_dir / "bench.json").write_text(json.dumps(everything, indent=2, ensure_ascii=False))
+    print("\n".join(["Targets:", *[f"  {w}: {m} {v}" for w, m, v in verdicts(summary)],
+                     f"report: {report_dir / 'bench.md'}"]))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "reports/bench"))

@@ -122,7 +122,11 @@ def main(folder: Path) -> None:
             summary["banking77_training_minutes"] = b77["training_seconds"] / 60
             rows.append(["BANKING77 (77 intents, English)", f"{b77['train_examples']} / "
                          f"{b77['test_examples']}", f"accuracy {pct(b77['accuracy'])}, macro-F1 "
-                         f"{pct(b77['macro_f1'])}", f"{b77['training_seconds'] / 60:.1f} min",
+                         f"{pct(b77['macro_f1'])}, {pct(b77['fallback_rate'])} sent to the "
+                         "fallback" + (f"; ignoring the fallback "
+                                       f"{pct(b77['accuracy_without_fallback'])}"
+                                       if "accuracy_without_fallback" in b77 else ""),
+                         f"{b77['training_seconds'] / 60:.1f} min",
                          "93.4% USE+ConveRT, ~93.7% BERT-large"])
         if clinc:
             summary["clinc_in_scope"] = clinc["in_scope_accuracy"]

@@ -90,6 +90,31 @@ def latency_plot(e2e: Dict[str, Any], out: Path) -> None:
     plt.close(fig)
 
 
+def e2e_limits(e2e: Dict[str, Any]) -> List[str]:
+    """CPU per turn by service (what bounds throughput on this many cores) and the profile."""
+    levels = [lv for lv in e2e["levels"] if lv.get("cpu_ms_per_turn")]
+    if not levels:
+        return []
+    services = sorted(levels[0]["cpu_ms_per_turn"], key=lambda n: -levels[0]["cpu_ms_per_turn"][n])
+    lines = ["### What limits it", "", "CPU time per turn, by service (from /proc):", ""]
+    lines += table(["customers", *services, "all", f"turns/s bound on {os.cpu_count()} cores"], [
+        [lv["customers"], *[lv["cpu_ms_per_turn"].get(n, "—") for n in services],
+         round(sum(lv["cpu_ms_per_turn"].values()), 1),
+         round(os.cpu_count() * 1000 / max(1.0, sum(lv["cpu_ms_per_turn"].values())), 1)]
+        for lv in levels]) + [""]
+    for lv in e2e["levels"]:
+        for name, profile in (lv.get("profile") or {}).items():
+            if not profile.get("samples"):
+                continue
+            lines += [f"py-spy, {name} at {lv['customers']} customers ({profile['samples']} busy "
+                      "samples at 50 Hz): share of busy samples", ""]
+            lines += table(["running in package", "share"], [
+                [k, pct(v)] for k, v in profile["by_package"].items()][:6]) + [""]
+            lines += table(["inside (project / Rasa functions)", "share"], [
+                [f"`{k}`", pct(v)] for k, v in profile["inside"].items()][:8]) + [""]
+    return lines
+
+
 def main(folder: Path) -> None:
     report_dir = folder.parent
     nlu, retr = load(folder, "nlu-heldout"), load(folder, "retriever-heldout")
@@ -170,6 +195,7 @@ def main(folder: Path) -> None:
             for kind in kinds]) + [""]
         latency_plot(e2e, folder / "e2e-latency.png")
         lines += ["![latency by load](bench/e2e-latency.png)", ""]
+        lines += e2e_limits(e2e)
     lines = lines[:4] + ["## Targets", ""] + table(["target", "measured", "verdict"],
                                                    verdicts(summary)) + [""] + lines[4:]
     (report_dir / "bench.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -6,6 +6,10 @@ realistic conversations for --seconds: curated FAQ questions, free-form knowledg
 signed-in balance checks, and a repayment up to its confirmation (cancelled there, so the bank's
 figures stay the same whatever the run length). Reports throughput, p50 / p95 / p99 latency per
 kind of turn, errors, each service's memory, and each service's start time, as JSON.
+
+What limits it: at every level each service's CPU time per turn is read from /proc, and during
+the --profile level py-spy samples the Rasa server, the action server and the web app (the
+functions holding most of their busy samples are listed).
 """
 
 import argparse
@@ -14,7 +18,9 @@ import json
 import os
 import platform
 import random
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -102,17 +108,84 @@ def percentiles(values: list) -> dict:
             "p95_ms": round(cut[94], 1), "p99_ms": round(cut[98], 1)}
 
 
-def memory_mb(pid: int) -> float:
-    """Resident memory of a service's process and its children, from /proc."""
-    total, pids = 0, [pid]
+def process_tree(pid: int) -> list[int]:
+    pids = [pid]
     children = Path(f"/proc/{pid}/task/{pid}/children")
     if children.exists():
         pids += [int(p) for p in children.read_text().split()]
-    for each in pids:
+    return pids
+
+
+def memory_mb(pid: int) -> float:
+    """Resident memory of a service's process and its children, from /proc."""
+    total = 0
+    for each in process_tree(pid):
         for line in Path(f"/proc/{each}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 total += int(line.split()[1])
     return round(total / 1024, 1)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a service's process and its children so far."""
+    ticks = 0
+    for each in process_tree(pid):
+        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def running(stack: Stack) -> dict[str, int]:
+    return {name: service.process.pid for name, service in stack.services.items()
+            if service.process and service.process.poll() is None}
+
+
+PROFILED = ("rasa", "actions", "web")
+
+
+def start_profiles(pids: dict[str, int], seconds: float, folder: Path) -> list:
+    """py-spy sampling each profiled service (50 Hz, without pausing it) for `seconds`."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    return [(name, folder / f"{name}.txt", subprocess.Popen(
+        [spy, "record", "--pid", str(pids[name]), "--duration", str(int(seconds)), "--rate", "50",
+         "--nonblocking", "--format", "raw", "--output", str(folder / f"{name}.txt")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)) for name in PROFILED]
+
+
+def _frame(frame: str) -> tuple[str, str]:
+    """("function (file)", top-level package) of a py-spy frame "function (file:line)"."""
+    name, _, where = frame.rpartition(" (")
+    file = where.rstrip(")").rsplit(":", 1)[0]
+    return f"{name} ({file})", file.split("/", 1)[0] if "/" in file else file
+
+
+def busiest_functions(raw: Path, top: int = 10) -> dict:
+    """From py-spy's collapsed stacks (busy samples only): the share of samples by the package
+    that was running (the innermost frame), the innermost functions, and the project's and
+    Rasa's own functions the samples were inside (inclusive), the largest first."""
+    by_package: dict[str, int] = defaultdict(int)
+    innermost: dict[str, int] = defaultdict(int)
+    inside: dict[str, int] = defaultdict(int)
+    total = 0
+    for line in raw.read_text(errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit() or not stack:
+            continue
+        frames = [_frame(frame) for frame in stack.split(";")]
+        total += int(count)
+        by_package[frames[-1][1]] += int(count)
+        innermost[frames[-1][0]] += int(count)
+        for function in {name for name, package in frames
+                         if package in ("rasa", "rasa_sdk", "actions", "web", "retriever")}:
+            inside[function] += int(count)
+
+    def largest(counts: dict[str, int]) -> dict[str, float]:
+        ranked = sorted(counts.items(), key=lambda item: -item[1])[:top]
+        return {name: round(n / total, 3) for name, n in ranked}
+
+    return {"samples": total, "by_package": largest(by_package),
+            "innermost": largest(innermost), "inside": largest(inside)} if total else {
+        "samples": 0}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--customers", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--seconds", type=float, default=60, help="per level")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--profile", type=int, default=8,
+                        help="sample the services with py-spy at this level (0: never)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings(data_dir=Path(scratch), web_port=free_port(), rasa_port=free_port(),
@@ -144,13 +219,22 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(level(settings, tokens, 2, 10))  # warm-up
             figures["levels"] = []
             for customers in args.customers:
-                figures["levels"].append(asyncio.run(
-                    level(settings, tokens, customers, args.seconds)))
-                print(json.dumps(figures["levels"][-1]["all"] | {
-                    "customers": customers}), file=sys.stderr)
-            figures["memory_mb"] = {name: memory_mb(service.process.pid)
-                                    for name, service in stack.services.items()
-                                    if service.process and service.process.poll() is None}
+                pids = running(stack)
+                profiles = start_profiles(pids, args.seconds - 5, Path(scratch)) if (
+                    customers == args.profile) else []
+                cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+                result = asyncio.run(level(settings, tokens, customers, args.seconds))
+                # CPU per turn, per service: what bounds throughput on this machine's cores.
+                result["cpu_ms_per_turn"] = {
+                    name: round((cpu_seconds(pid) - cpu_before[name]) * 1000 / result["turns"], 1)
+                    for name, pid in pids.items()} if result["turns"] else {}
+                for name, path, spy in profiles:
+                    spy.wait(60)
+                    if path.exists():
+                        result.setdefault("profile", {})[name] = busiest_functions(path)
+                figures["levels"].append(result)
+                print(json.dumps(result["all"] | {"customers": customers}), file=sys.stderr)
+            figures["memory_mb"] = {name: memory_mb(pid) for name, pid in running(stack).items()}
         finally:
             stack.stop()
     text = json.dumps(figures, indent=2, ensure_ascii=False)

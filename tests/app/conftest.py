@@ -25,6 +25,18 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: item.get_closest_marker("swaps_model") is not None)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test that used the stack shows the end of each service's log: on CI that is all
+    there is to read afterwards."""
+    outcome = yield
+    report = outcome.get_result()
+    running = item.funcargs.get("stack") if report.failed else None
+    if isinstance(running, Stack):
+        for name, service in running.services.items():
+            report.sections.append((f"{name} log (last lines)", service.log_tail(40)))
+
+
 def thin_held_out_set(folder: Path, keep_every: int = 8) -> None:
     """The editor's test trains a throwaway model; scoring it on an eighth of the held-out set
     is enough to see the figures come out (the real set is scored by test_rasa_quality)."""

@@ -1,9 +1,9 @@
 """Dependencies the routes ask for: settings, the Rasa client, who is calling, and the stores."""
 
 import hmac
+import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Annotated
 
 import httpx
@@ -36,10 +36,22 @@ async def get_rasa(settings: SettingsDep) -> AsyncIterator[RasaClient]:
 RasaDep = Annotated[RasaClient, Depends(get_rasa)]
 
 
-@lru_cache
+_shared: dict[tuple, object] = {}
+# Sync dependencies run in a thread pool: without this, two first requests at once would each
+# build the store and both create its tables (SQLite: "table already exists", a 500).
+_building = threading.Lock()
+
+
 def shared(factory, *arguments):
     """One instance per factory and arguments: a store per database, a limiter per purpose."""
-    return factory(*arguments)
+    with _building:
+        key = (factory, *arguments)
+        if key not in _shared:
+            _shared[key] = factory(*arguments)
+        return _shared[key]
+
+
+shared.cache_clear = _shared.clear  # tests: fresh stores for a test's own settings
 
 
 def _limiter(purpose: str, limit: int, window: float) -> RateLimiter:
@@ -195,10 +207,11 @@ _model_versions: dict[int, tuple[Settings, ModelVersions]] = {}
 def get_model_versions(settings: SettingsDep) -> ModelVersions:
     """One registry (and so one training at a time) per settings object; settings are not
     hashable, so this is kept by identity, holding the settings so the id is never reused."""
-    found = _model_versions.get(id(settings))
-    if found is None or found[0] is not settings:
-        found = _model_versions[id(settings)] = (settings, ModelVersions(settings))
-    return found[1]
+    with _building:
+        found = _model_versions.get(id(settings))
+        if found is None or found[0] is not settings:
+            found = _model_versions[id(settings)] = (settings, ModelVersions(settings))
+        return found[1]
 
 
 ModelVersionsDep = Annotated[ModelVersions, Depends(get_model_versions)]

@@ -189,3 +189,22 @@ def test_the_startup_model_takes_its_figures_from_a_newer_held_out_report(
     viewer.get("/admin/api/models")
     startup = viewer.get("/admin/api/models").json()[-1]
     assert startup["figures"]["zh"]["intent_macro_f1"] == 0.962
+
+
+def test_first_requests_at_once_share_one_registry_and_change_log(settings):
+    """The training page asks for the job and the versions at once; both must get the same
+    registry (one training at a time) and neither may fail creating its tables."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    deps.shared.cache_clear()
+    start = Barrier(8)
+
+    def first_request(_: int) -> tuple:
+        start.wait()
+        return deps.get_model_versions(settings), deps.get_change_log(settings)
+
+    with ThreadPoolExecutor(8) as pool:
+        found = list(pool.map(first_request, range(8)))
+    assert len({id(registry) for registry, _ in found}) == 1
+    assert len({id(log) for _, log in found}) == 1

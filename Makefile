@@ -107,6 +107,7 @@ bench: install $(MODEL) | $(CACHE)/home
 	$(RASA_SCRIPT) nlu/evaluate.py --model $(MODEL) --report $(BENCH)/nlu-heldout.json
 	$(RASA_SCRIPT) nlu/bench_public.py banking77 --report $(BENCH)/banking77.json
 	$(RASA_SCRIPT) nlu/bench_public.py clinc150 --report $(BENCH)/clinc150.json
+	$(APP_PY) -m retriever.bench_intents --json $(BENCH)/banking77-encoder.json
 	$(APP_PY) -m retriever.evaluate --queries retriever/heldout --json $(BENCH)/retriever-heldout.json
 	$(APP_PY) -m retriever.bench --entries 1000 --json $(BENCH)/retriever-1k.json
 	$(APP_PY) -m retriever.bench --entries 10000 --json $(BENCH)/retriever-10k.json

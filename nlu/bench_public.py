@@ -60,9 +60,9 @@ def clinc150(folder: Path) -> Tuple[Examples, Examples]:
 DATASETS = {"banking77": banking77, "clinc150": clinc150}
 
 
-def write_project(scratch: Path, train: Examples) -> Tuple[Path, Path]:
-    """A config (the project's pipeline without ResponseSelectors) and NLU data in `scratch`."""
-    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+def write_project(scratch: Path, train: Examples, pipeline: Path) -> Tuple[Path, Path]:
+    """A config (the pipeline without ResponseSelectors) and NLU data in `scratch`."""
+    config = yaml.safe_load(pipeline.read_text(encoding="utf-8"))
     config["pipeline"] = [c for c in config["pipeline"] if c["name"] != "ResponseSelector"]
     config.pop("policies", None)
     config_path = scratch / "config.yml"
@@ -128,6 +128,8 @@ def main() -> None:
     parser.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
     parser.add_argument("--report", type=Path, required=True)
     parser.add_argument("--limit", type=int, default=0, help="examples per split (a smoke run)")
+    parser.add_argument("--config", type=Path, default=ROOT / "config.yml",
+                        help="another pipeline to compare (the project's is config.yml)")
     args = parser.parse_args()
 
     train, test = DATASETS[args.dataset](args.datasets)
@@ -136,7 +138,7 @@ def main() -> None:
         test = test[::max(1, len(test) // args.limit)]
     with tempfile.TemporaryDirectory(prefix=f"bench-{args.dataset}-") as scratch:
         scratch = Path(scratch)
-        config, nlu = write_project(scratch, train)
+        config, nlu = write_project(scratch, train, args.config)
         seconds = train_model(config, nlu, scratch)
         started = time.monotonic()
         predicted, best = predictions(scratch / "bench.tar.gz", [text for text, _ in test])
@@ -144,7 +146,8 @@ def main() -> None:
     report = {"dataset": args.dataset, "train_examples": len(train), "test_examples": len(test),
               "intents": len({i for _, i in train}), "training_seconds": round(seconds, 1),
               "parse_ms_mean": round(parse_ms, 1), **score(args.dataset, test, predicted, best),
-              "pipeline": "config.yml without ResponseSelectors", "limit": args.limit or None}
+              "pipeline": f"{args.config.name} without ResponseSelectors",
+              "limit": args.limit or None}
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))

@@ -119,6 +119,7 @@ def main(folder: Path) -> None:
     report_dir = folder.parent
     nlu, retr = load(folder, "nlu-heldout"), load(folder, "retriever-heldout")
     b77, clinc = load(folder, "banking77"), load(folder, "clinc150")
+    probe = load(folder, "banking77-encoder")
     speed = {n: load(folder, f"retriever-{n}") for n in ("1k", "10k")}
     e2e = load(folder, "e2e")
     machine = (f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} "
@@ -138,7 +139,7 @@ def main(folder: Path) -> None:
             for m in ("precision", "recall", "f1")])
         confusion_plot(nlu, folder / "nlu-confusions.png")
         lines += ["", "![worst confusions](bench/nlu-confusions.png)", ""]
-    if b77 or clinc:
+    if b77 or clinc or probe:
         lines += ["## 2. The project's pipeline on public data (../shared/datasets)", "",
                   "config.yml unchanged, without its ResponseSelectors (no FAQ topics here).", ""]
         rows = []
@@ -162,6 +163,12 @@ def main(folder: Path) -> None:
                          f"recall {pct(clinc['out_of_scope_recall'])}",
                          f"{clinc['training_seconds'] / 60:.1f} min",
                          "BERT: in-scope 96-97%, OOS recall 40-59%"])
+        if probe:
+            rows.append(["BANKING77, for comparison: the retriever's encoder "
+                         f"({probe['encoder']}) + a linear classifier, not the pipeline", "same",
+                         f"accuracy {pct(probe['accuracy'])}, macro-F1 {pct(probe['macro_f1'])}",
+                         f"{(probe['encode_train_seconds'] + probe['fit_seconds']) / 60:.1f} min",
+                         ""])
         lines += table(["data", "train / test", "result", "training", "published"], rows) + [""]
     if retr or any(speed.values()):
         lines += ["## 3. Retriever", ""]
@@ -200,8 +207,8 @@ def main(folder: Path) -> None:
                                                    verdicts(summary)) + [""] + lines[4:]
     (report_dir / "bench.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     everything = {"machine": machine, "summary": summary, "nlu_heldout": nlu, "banking77": b77,
-                  "clinc150": clinc, "retriever_heldout": retr, "retriever_speed": speed,
-                  "end_to_end": e2e}
+                  "clinc150": clinc, "banking77_encoder": probe, "retriever_heldout": retr,
+                  "retriever_speed": speed, "end_to_end": e2e}
     (report_dir / "bench.json").write_text(json.dumps(everything, indent=2, ensure_ascii=False))
     print("\n".join(["Targets:", *[f"  {w}: {m} {v}" for w, m, v in verdicts(summary)],
                      f"report: {report_dir / 'bench.md'}"]))

@@ -23,6 +23,7 @@ from typing import List, Optional
 
 import httpx
 
+from ops.figures import publish
 from retriever import kb
 from retriever.evaluate import load_queries, query_files
 from web.core.config import PROJECT_ROOT, get_settings
@@ -125,10 +126,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         "p50_ms": round(statistics.median(latencies), 1),
         "p95_ms": round(cut[18], 1),
     }
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(figures, indent=2))
-    print(json.dumps(figures, indent=2))
+    publish(figures, args.json)
     return 0
 
 

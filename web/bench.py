@@ -30,6 +30,7 @@ from pathlib import Path
 
 import httpx
 
+from ops.figures import publish
 from ops.stack import Stack, free_port
 from web.core.config import Settings
 
@@ -237,11 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             figures["memory_mb"] = {name: memory_mb(pid) for name, pid in running(stack).items()}
         finally:
             stack.stop()
-    text = json.dumps(figures, indent=2, ensure_ascii=False)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text)
-    print(text)
+    publish(figures, args.json)
     return 0
 
 

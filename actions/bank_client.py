@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 import httpx
 
+from actions.http import tls_context
 from actions.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -680,7 +681,8 @@ class HttpBankClient:
         try:
             async with httpx.AsyncClient(
                 base_url=self.base_url, timeout=self.timeout, transport=self._transport,
-                follow_redirects=False, headers={"Authorization": f"Bearer {self._token}"},
+                verify=tls_context(), follow_redirects=False,
+                headers={"Authorization": f"Bearer {self._token}"},
             ) as client:
                 return await asyncio.wait_for(fetch(client), self.timeout)
         except asyncio.TimeoutError as error:

@@ -16,6 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.http import tls_context
 from actions.language import reply_language
 from actions.settings import Settings, get_settings
 
@@ -69,7 +70,7 @@ class HttpKnowledgeClient:
     async def _call(self, method: str, path: str, **kwargs: Any) -> Optional[Dict[str, Any]]:
         try:
             async with httpx.AsyncClient(base_url=self.base_url, timeout=self.timeout,
-                                         transport=self._transport) as client:
+                                         transport=self._transport, verify=tls_context()) as client:
                 response = await client.request(method, path, **kwargs)
         except httpx.HTTPError as error:
             raise KnowledgeUnavailable(repr(error)) from error

@@ -24,7 +24,8 @@ TARGETS = {
     "banking77_training_minutes": (15, "BANKING77 training under 15 min"),
     "clinc_in_scope": (0.96, "CLINC150 banking in-scope accuracy >= 96% (anchor 96-97%)"),
     "clinc_oos_recall": (0.70, "CLINC150 out-of-scope recall >= 70% (anchor 40-59%)"),
-    "e2e_p95_at_8": (150, "End to end p95 <= 150 ms at 8 customers"),
+    "e2e_p95_at_8": (150, "End to end p95 <= 150 ms at 8 customers, sending without pause"),
+    "e2e_p95_at_8_paused": (150, "End to end p95 <= 150 ms at 8 customers pausing 2-6 s"),
     "e2e_errors_at_32": (0, "End to end: zero errors at 32 customers"),
 }
 
@@ -51,10 +52,12 @@ def verdicts(figures: Dict[str, Any]) -> List[List[str]]:
             rows.append([words, "not measured", ""])
             continue
         lower_is_better = key in ("banking77_training_minutes", "e2e_p95_at_8",
-                                  "e2e_errors_at_32")
+                                  "e2e_p95_at_8_paused", "e2e_errors_at_32")
         met = value <= target if lower_is_better else value >= target
-        shown = f"{value:.1f}" if lower_is_better else pct(value)
-        gap = "" if met else (f"missed by {value - target:.1f}" if lower_is_better
+        unit = {"banking77_training_minutes": " min", "e2e_errors_at_32": " errors"}.get(
+            key, " ms")
+        shown = f"{value:.1f}{unit}" if lower_is_better else pct(value)
+        gap = "" if met else (f"missed by {value - target:.1f}{unit}" if lower_is_better
                               else f"missed by {(target - value) * 100:.1f} points")
         rows.append([words, shown, "met" if met else gap])
     return rows
@@ -186,16 +189,26 @@ def main(folder: Path) -> None:
             for s in speed.values() if s]) + [""]
     if e2e:
         lines += ["## 4. End to end through the webhook (simulated customers)", "",
-                  f"Start times (s): {e2e['start_seconds']}; memory after the run (MB): "
+                  "Seconds from start to healthy, the services started together (Rasa's includes "
+                  f"loading its model): {e2e['start_seconds']}; memory after the run (MB): "
                   f"{e2e.get('memory_mb')}.", ""]
         for level in e2e["levels"]:
             if level["customers"] == 8:
                 summary["e2e_p95_at_8"] = level["all"].get("p95_ms")
             if level["customers"] == 32:
                 summary["e2e_errors_at_32"] = level["errors"]
-        lines += table(["customers", "turns/s", "errors", "p50", "p95", "p99"], [
-            [lv["customers"], lv["turns_per_second"], lv["errors"], lv["all"].get("p50_ms"),
-             lv["all"].get("p95_ms"), lv["all"].get("p99_ms")] for lv in e2e["levels"]]) + [""]
+        paused = e2e.get("paused_levels") or []
+        for level in paused:
+            if level["customers"] == 8:
+                summary["e2e_p95_at_8_paused"] = level["all"].get("p95_ms")
+            if level["customers"] == 32:  # zero errors must hold both ways
+                summary["e2e_errors_at_32"] = summary.get("e2e_errors_at_32", 0) + level["errors"]
+        lines += table(["customers", "pause before a message", "turns/s", "errors", "p50 ms",
+                        "p95 ms", "p99 ms"], [
+            [lv["customers"], "{}-{} s".format(*lv["pause_seconds"]) if lv.get("pause_seconds")
+             else "none", lv["turns_per_second"], lv["errors"], lv["all"].get("p50_ms"),
+             lv["all"].get("p95_ms"), lv["all"].get("p99_ms")]
+            for lv in e2e["levels"] + paused]) + [""]
         kinds = sorted({k for lv in e2e["levels"] for k in lv["by_kind"]})
         lines += table(["kind of turn", *[f"p95 at {lv['customers']}" for lv in e2e["levels"]]], [
             [kind, *[lv["by_kind"].get(kind, {}).get("p95_ms", "—") for lv in e2e["levels"]]]

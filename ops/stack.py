@@ -51,9 +51,11 @@ class Service:
     env: dict[str, str]
     log_path: Path
     process: subprocess.Popen | None = field(default=None, repr=False)
+    started: float = 0.0
 
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.started = time.monotonic()
         log = self.log_path.open("ab")
         # A session of its own: Ctrl-C reaches the launcher only, which then stops each
         # service in order instead of all of them dying at once.
@@ -70,14 +72,15 @@ class Service:
         log.close()
 
     def wait_healthy(self, timeout: float) -> float:
-        """Seconds until the health check answered 200; raises if the process dies or times out."""
-        started = time.monotonic()
-        while time.monotonic() - started < timeout:
+        """Seconds from the process's start until the health check answered 200; raises if the
+        process dies or does not answer within `timeout` of this call."""
+        waiting = time.monotonic()
+        while time.monotonic() - waiting < timeout:
             if self.process is None or self.process.poll() is not None:
                 raise ServiceFailed(f"{self.name} exited.\n{self.log_tail()}")
             try:
                 if httpx.get(self.health_url, timeout=2).status_code == 200:
-                    return time.monotonic() - started
+                    return time.monotonic() - self.started
             except httpx.HTTPError:
                 pass
             time.sleep(0.5)
@@ -137,7 +140,7 @@ class Stack:
             ),
             "rasa": Service(
                 "rasa",
-                [str(settings.rasa_python), "-m", "rasa", "run", "--enable-api",
+                [str(settings.rasa_python), "-m", "bot.server", "run", "--enable-api",
                  "--model", str(model_to_serve(settings)),
                  "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml",
                  "--interface", settings.host, "--port", str(settings.rasa_port)],

@@ -19,6 +19,7 @@ from web.admin.staff import Staff
 from web.admin.training_data import RasaChecker, TrainingDataEditor
 from web.conversations import ConversationOwners
 from web.core.config import Settings, get_settings
+from web.core.http import tls_context
 from web.core.rate_limit import RateLimiter
 from web.core.security import CustomerLogins, TokenError, is_partner_key, token_customer
 from web.rasa_client import RasaClient
@@ -28,7 +29,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 async def get_rasa(settings: SettingsDep) -> AsyncIterator[RasaClient]:
     async with httpx.AsyncClient(
-        base_url=settings.rasa_url, timeout=settings.rasa_timeout_seconds
+        base_url=settings.rasa_url, timeout=settings.rasa_timeout_seconds, verify=tls_context()
     ) as http:
         yield RasaClient(http)
 

@@ -101,8 +101,7 @@ async def level(settings: Settings, tokens: list[str], customers: int, seconds: 
         elapsed = time.monotonic() - begun
     turns = sum(len(v) for v in results.values())
     return {"customers": customers, "pause_seconds": pause, "seconds": round(elapsed, 1),
-            "turns": turns,
-            "turns_per_second": round(turns / elapsed, 2),
+            "turns": turns, "turns_per_second": round(turns / elapsed, 2),
             "errors": sum(v is None for values in results.values() for v in values),
             "all": percentiles([v for values in results.values() for v in values]),
             "by_kind": {kind: percentiles(values) for kind, values in sorted(results.items())}}
@@ -196,14 +195,15 @@ def busiest_functions(raw: Path, top: int = 10) -> dict:
                          if package in ("rasa", "rasa_sdk", "actions", "web", "retriever")}:
             inside[function] += int(count)
 
-    def largest(counts: dict[str, int]) -> dict[str, float]:
-        ranked = sorted(counts.items(), key=lambda item: -item[1])
-        return {name: round(n / total, 3) for name, n in ranked
-                if counts is not inside or n <= 0.8 * total}
+    def largest(counts: dict[str, int], cap: float = 1.0) -> dict[str, float]:
+        ranked = [(name, n) for name, n in sorted(counts.items(), key=lambda item: -item[1])
+                  if n <= cap * total]
+        return {name: round(n / total, 3) for name, n in ranked[:top]}
 
-    return {"samples": total, **{name: dict(list(largest(counts).items())[:top]) for name, counts
-                                 in (("by_package", by_package), ("innermost", innermost),
-                                     ("inside", inside))}} if total else {"samples": 0}
+    if not total:
+        return {"samples": 0}
+    return {"samples": total, "by_package": largest(by_package),
+            "innermost": largest(innermost), "inside": largest(inside, cap=0.8)}
 
 
 def main(argv: list[str] | None = None) -> int:

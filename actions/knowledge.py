@@ -1,9 +1,14 @@
-"""Free-form questions that no intent or curated FAQ covers: the knowledge-base retriever.
+"""Questions: one answer decision over the curated FAQs and the knowledge base.
 
-On nlu_fallback the message goes to the retriever service (retriever/ on the app side), which
-decides: answer (the entry's answer and its source), suggest ("did you mean", up to 3 questions
-as buttons; a click answers that entry), or none (say so and offer a person). When the retriever
-is down or slow the customer is offered a person at once.
+Rasa sends every question here: a curated FAQ intent (faq_wealth, faq_loan, faq_service), the
+knowledge base's territory (knowledge_question) and what it did not understand (nlu_fallback).
+Rasa's intent says "this is a question" (and is evidence of what kind); which answer it gets is
+decided by the retriever service (retriever/ on the app side), over one calibrated ranking of
+the curated FAQ topics and the knowledge-base entries: answer (a curated topic is said with its
+Rasa response, an entry with its answer and source), suggest ("did you mean", up to 3 as
+buttons; a click answers that one), or none (say so and offer a person). When the retriever is
+down or slow the customer is told so and offered a person at once: nothing is answered on a
+guess.
 """
 
 import logging
@@ -39,6 +44,7 @@ class Found:
     question: str
     answer: str
     source: str
+    response: Optional[str] = None  # a curated FAQ topic: the Rasa response that says it
 
 
 @dataclass(frozen=True)
@@ -49,14 +55,14 @@ class SearchResult:
 
 class KnowledgeClient(Protocol):
     async def search(self, question: str, language: str,
-                     beside_faq: bool = False) -> SearchResult: ...
+                     intent: Optional[str] = None) -> SearchResult: ...
 
     async def entry(self, entry_id: str, language: str) -> Optional[Found]: ...
 
 
 def _found(data: Dict[str, Any]) -> Found:
     return Found(id=data["id"], question=data["question"], answer=data["answer"],
-                 source=data.get("source") or "")
+                 source=data.get("source") or "", response=data.get("response"))
 
 
 class HttpKnowledgeClient:
@@ -84,9 +90,9 @@ class HttpKnowledgeClient:
             raise KnowledgeUnavailable(f"{method} {path}: not JSON") from error
 
     async def search(self, question: str, language: str,
-                     beside_faq: bool = False) -> SearchResult:
+                     intent: Optional[str] = None) -> SearchResult:
         data = await self._call("POST", "/search", json={
-            "query": question[:2000], "language": language, "beside_faq": beside_faq})
+            "query": question[:2000], "language": language, "intent": intent})
         try:
             if data["decision"] == "answer":
                 return SearchResult("answer", [_found(data["answer"])])
@@ -116,12 +122,28 @@ def answer_text(found: Found, language: str) -> str:
             f"{found.answer}\n(Source: {source})")
 
 
-class ActionSearchKnowledgeBase(Action):
+def known(found: Found, domain: DomainDict) -> bool:
+    """An entry, or a curated topic of the model that is serving. A curated topic goes live with
+    the model trained on it (and goes again on a roll back), as Rasa's own FAQs do; the
+    knowledge base's entries are live as soon as they are saved."""
+    return not found.response or found.response in (domain.get("responses") or {})
+
+
+def say_answer(dispatcher: CollectingDispatcher, found: Found, language: str) -> None:
+    """A curated topic in the words of its Rasa response (staff edit them in the domain), an
+    entry with its answer and source."""
+    if found.response:
+        dispatcher.utter_message(response=found.response)
+    else:
+        dispatcher.utter_message(text=answer_text(found, language))
+
+
+class ActionAnswerQuestion(Action):
     def __init__(self, client: Optional[KnowledgeClient] = None) -> None:
         self.client: KnowledgeClient = client or HttpKnowledgeClient()
 
     def name(self) -> str:
-        return "action_search_knowledge_base"
+        return "action_answer_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[str, Any]]:
@@ -135,59 +157,24 @@ class ActionSearchKnowledgeBase(Action):
             elif not text or text.startswith("/"):
                 result = SearchResult("none", [])
             else:
-                result = await self.client.search(text, language)
+                # Rasa's intent is evidence: the retriever answers at a lower calibrated bar
+                # when it names the same kind of answer as the best one.
+                intent = (tracker.latest_message.get("intent") or {}).get("name")
+                result = await self.client.search(text, language, intent)
         except KnowledgeUnavailable as error:
             logger.warning("retriever unavailable: %s", error)
             result = SearchResult("none", [])
-        if result.decision == "answer":
-            dispatcher.utter_message(text=answer_text(result.entries[0], language))
-        elif result.decision == "suggest":
+        entries = [found for found in result.entries if known(found, domain)]
+        if result.decision == "answer" and entries:
+            say_answer(dispatcher, entries[0], language)
+        elif result.decision == "suggest" and entries:
             buttons = [{"title": found.question,
                         "payload": f'/nlu_fallback{{"{ENTRY_ENTITY}":"{found.id}"}}'}
-                       for found in result.entries]
+                       for found in entries]
             buttons.append({"title": "都不是，转人工" if language == "zh" else
                             "None of these: talk to a person", "payload": "/request_human"})
             dispatcher.utter_message(text="您是想问下面哪个问题？" if language == "zh" else
                                      "Did you mean one of these?", buttons=buttons)
         else:
-            dispatcher.utter_message(response="utter_kb_dont_know")
-        return []
-
-
-class ActionAnswerFaq(Action):
-    """A question Rasa filed under a curated FAQ topic (faq_wealth, faq_loan, faq_service).
-
-    Rasa's intents know only the questions they were shown, so a question about, say, card PINs
-    can land on the nearest FAQ topic with full confidence. The retriever is asked "beside the
-    FAQ": it answers only with a confident match on a knowledge-base entry that does not restate
-    a curated FAQ topic (retriever/near_faq.py). Otherwise, or when it is down, the curated FAQ
-    answers as the ResponseSelector chose.
-    """
-
-    def __init__(self, client: Optional[KnowledgeClient] = None) -> None:
-        self.client: KnowledgeClient = client or HttpKnowledgeClient()
-
-    def name(self) -> str:
-        return "action_answer_faq"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[str, Any]]:
-        language = reply_language(tracker)
-        latest = tracker.latest_message
-        intent = (latest.get("intent") or {}).get("name") or ""
-        chosen = (((latest.get("response_selector") or {}).get(intent) or {})
-                  .get("response") or {}).get("utter_action")
-        text = (latest.get("text") or "").strip()
-        result = SearchResult("none", [])
-        if text and not text.startswith("/"):
-            try:
-                result = await self.client.search(text, language, beside_faq=True)
-            except KnowledgeUnavailable as error:
-                logger.warning("retriever unavailable, the curated FAQ answers: %s", error)
-        if result.decision == "answer" and result.entries:
-            dispatcher.utter_message(text=answer_text(result.entries[0], language))
-        elif chosen:
-            dispatcher.utter_message(response=chosen)
-        else:  # no topic chosen (a bare /faq_loan payload): say so and offer a person
             dispatcher.utter_message(response="utter_kb_dont_know")
         return []

@@ -136,15 +136,15 @@ def main(folder: Path) -> None:
             [title, *[(pct(s[key]) if key != "examples" else s[key])
                       for s in nlu["languages"].values()]]
             for title, key in (("examples", "examples"), ("intent accuracy", "intent_accuracy"),
-                               ("intent macro-F1", "intent_macro_f1"),
-                               ("FAQ-topic accuracy", "faq_topic_accuracy"))] + [
+                               ("intent macro-F1 (questions as one)", "intent_macro_f1"),
+                               ("intent macro-F1 by intent", "intent_macro_f1_by_intent"))] + [
             [f"entity {m}", *[pct(s["entities"][m]) for s in nlu["languages"].values()]]
             for m in ("precision", "recall", "f1")])
         confusion_plot(nlu, folder / "nlu-confusions.png")
         lines += ["", "![worst confusions](bench/nlu-confusions.png)", ""]
     if b77 or clinc or probe:
         lines += ["## 2. The project's pipeline on public data (../shared/datasets)", "",
-                  "config.yml unchanged, without its ResponseSelectors (no FAQ topics here).", ""]
+                  "config.yml's pipeline, unchanged.", ""]
         rows = []
         if b77:
             summary["banking77_accuracy"] = b77["accuracy"]

@@ -1,107 +1,195 @@
-"""Choose the retriever's thresholds from held-out questions: `python -m retriever.calibrate`.
+"""The answer decision's thresholds, calibrated on the index's own texts.
 
-- answer: the lowest score at which answers stay right at least `--precision` of the time (0.95)
-  in each language, counting questions the knowledge base cannot answer (the held-out
-  out-of-scope utterances of the NLU test set: weather, jokes, other banks...) as wrong whenever
-  they would be answered;
-- suggest: the score that at most `--stray` (10 %) of those unanswerable questions reach, so they
-  get "I don't know" and the offer of a person instead of suggestions;
-- faq_takeover: for a question Rasa filed under a curated FAQ topic, the score from which the
-  knowledge base answers instead (on an entry without near_faq): the score that at most
-  `--takeover-rate` (0.6 %) of the curated FAQs' own held-out questions (nlu/test/faq.yml) reach.
+    python -m retriever.calibrate                      # the project's knowledge base and FAQs
+    python -m retriever.calibrate --kb-jsonl faq.jsonl # any knowledge base in the import form
 
-Writes them into retriever/config.yml (the lexical weight stays) and prints what they give.
-Deterministic: the same model, knowledge base and questions give the same thresholds.
+Thresholds chosen on one knowledge base do not transfer to another (a bank's own FAQ scores
+differently), so the retriever calibrates whatever it indexes, every time the index is built:
+
+- a fixed fifth of every entry's paraphrases (never its question, chosen by a hash of the text,
+  so the split is the same every time) is held out: the encoder's fine-tuning never sees it
+  (retriever/encoder/finetune.py) and the calibration index leaves it out;
+- each held-out text is asked as a question of that smaller index, and so is every out-of-scope
+  training example (nlu/train/out_of_scope.yml: weather, jokes, other banks...), which must never
+  be answered;
+- answer and margin: among the pairs whose answers are right at least `precision` of the time in
+  each language (an out-of-scope question answered counts as wrong), the one that answers most;
+- agreed answer and margin: the same at `agreed_precision` (0.85), used when Rasa's intent
+  names the same kind of answer as the retriever's best (its FAQ group for a curated topic,
+  knowledge_question for an entry): two independent readings that agree need less of each;
+- suggest: the score that at most `stray_rate` of the out-of-scope questions reach, so they get
+  "I don't know" and the offer of a person instead of suggestions.
+
+Prints precision and coverage per language at the chosen thresholds. Deterministic: the same
+model, texts and settings give the same thresholds.
 """
 
 import argparse
 import sys
+import zlib
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
-import yaml
 
 from retriever import kb
-from retriever.evaluate import Query, Ranked, by_language, load_queries, query_files, rank
-from retriever.near_faq import nlu_examples
+from retriever.faq import examples
 from retriever.search import Searcher, Thresholds, language_of
-from retriever.service import default_encoder, load_tuning
-from web.core.config import PROJECT_ROOT, get_settings
 
-OUT_OF_SCOPE = PROJECT_ROOT / "nlu" / "test" / "intents.yml"
-
-
-def unanswerable(path: Path = OUT_OF_SCOPE) -> List[str]:
-    """The held-out out-of-scope utterances of the NLU test set."""
-    return nlu_examples([path]).get("out_of_scope", [])
+HELD_OUT_EVERY = 5
+MARGINS = tuple(round(0.005 * step, 3) for step in range(25))
 
 
-def answer_threshold(ranked: List[Ranked], strays: List[float], precision: float) -> float:
-    """The lowest top score at which answered questions are right >= `precision`."""
-    candidates = sorted({r.top_score for r in ranked} | set(strays))
-    for threshold in candidates:
-        answered = [r for r in ranked if r.top_score >= threshold]
-        wrong_strays = sum(score >= threshold for score in strays)
-        total = len(answered) + wrong_strays
-        right = sum(r.ids[0] == r.query.expected for r in answered)
-        if total and right / total >= precision:
-            return round(float(threshold), 4)
-    return round(float(max(candidates)) + 1e-4, 4) if candidates else 1.0
+def held_out(text: str) -> bool:
+    """Whether a paraphrase belongs to the calibration split (about one in HELD_OUT_EVERY)."""
+    return zlib.crc32(text.encode("utf-8")) % HELD_OUT_EVERY == 0
+
+
+def split(entries: Sequence[kb.Entry]) -> tuple:
+    """(the entries without their held-out paraphrases, [(held-out text, entry id)])."""
+    kept, probes = [], []
+    for entry in entries:
+        sides = {}
+        for language, side in entry.sides.items():
+            out = [text for text in side.paraphrases if held_out(text)]
+            probes += [(text, entry.id) for text in out]
+            sides[language] = replace(side, paraphrases=[p for p in side.paraphrases
+                                                         if not held_out(p)])
+        kept.append(replace(entry, sides=sides))
+    return kept, probes
+
+
+@dataclass
+class Calibration:
+    thresholds: Thresholds
+    figures: Dict[str, dict] = field(default_factory=dict)  # per language, and the strays
+
+
+def _choose(right: np.ndarray, top: np.ndarray, lead: np.ndarray, language: np.ndarray,
+            stray_top: np.ndarray, stray_lead: np.ndarray, stray_language: np.ndarray,
+            precision: float) -> tuple:
+    """(answer, margin) that answers the most probes with precision >= `precision` per language."""
+    best = (-1, float(top.max(initial=1.0)) + 1e-4, 0.0)
+    candidates = np.unique(np.round(top, 3))
+    for margin in MARGINS:
+        for answer in candidates:
+            answered = (top >= answer) & (lead >= margin)
+            strays = (stray_top >= answer) & (stray_lead >= margin)
+            fine = True
+            for lang in ("zh", "en"):
+                mine = answered & (language == lang)
+                total = mine.sum() + (strays & (stray_language == lang)).sum()
+                if total and (right & mine).sum() / total < precision:
+                    fine = False
+                    break
+            count = int((right & answered).sum())
+            if fine and count > best[0]:
+                best = (count, float(answer), margin)
+                break  # a higher answer threshold at this margin answers fewer
+    return round(best[1], 4), best[2]
+
+
+def calibrate(entries: Sequence[kb.Entry], encoder, lexical_weight: float, strays: List[str],
+              cache: Optional[Dict[str, np.ndarray]] = None, precision: float = 0.95,
+              stray_rate: float = 0.1, agreed_precision: Optional[float] = 0.85) -> Calibration:
+    cache = cache if cache is not None else {}
+    kept, probes = split(entries)
+    searcher = Searcher(list(kept), encoder, lexical_weight, cache)
+    texts = [text for text, _ in probes] + list(strays)
+    if encoder is not None:
+        missing = sorted({text for text in texts if text not in cache})
+        if missing:
+            cache.update(zip(missing, encoder.encode(missing), strict=True))
+
+    def ranking(text: str) -> list:
+        scores = searcher.lexical.scores(text)
+        if encoder is not None:
+            scores = searcher.vectors @ cache[text] + lexical_weight * scores
+        return searcher.ranked(scores, 2)
+
+    folded = {entry.id: entry.near_faq for entry in entries
+              if entry.near_faq and any(e.id == entry.near_faq for e in entries)}
+    rows = []
+    for text, owner in probes:
+        hits = ranking(text)
+        rows.append((hits[0].entry.id == folded.get(owner, owner) if hits else False,
+                     hits[0].score if hits else -1.0,
+                     hits[0].score - hits[1].score if len(hits) > 1 else 1.0,
+                     language_of(text)))
+    stray_rows = []
+    for text in strays:
+        hits = ranking(text)
+        stray_rows.append((hits[0].score if hits else -1.0,
+                           hits[0].score - hits[1].score if len(hits) > 1 else 1.0,
+                           language_of(text)))
+    right, top, lead, language = (np.array(c) for c in zip(*rows, strict=True)) if rows \
+        else (np.zeros(0, bool), np.zeros(0), np.zeros(0), np.zeros(0, str))
+    stray_top, stray_lead, stray_language = (np.array(c) for c in zip(*stray_rows, strict=True)) \
+        if stray_rows else (np.zeros(0), np.zeros(0), np.zeros(0, str))
+    answer, margin = _choose(right, top, lead, language, stray_top, stray_lead, stray_language,
+                             precision)
+    suggest = round(float(min(answer, np.quantile(stray_top, 1 - stray_rate))), 4) \
+        if len(stray_top) else answer
+    agreed = _choose(right, top, lead, language, stray_top, stray_lead, stray_language,
+                     agreed_precision) if agreed_precision else (None, 0.0)
+    thresholds = Thresholds(answer, suggest, margin, agreed[0], agreed[1])
+    figures: Dict[str, dict] = {}
+    answered = (top >= answer) & (lead >= margin)
+    stray_answered = (stray_top >= answer) & (stray_lead >= margin)
+    for lang in ("zh", "en"):
+        mine = language == lang
+        if not mine.any():
+            continue
+        wrong_strays = int((stray_answered & (stray_language == lang)).sum())
+        total = int((answered & mine).sum()) + wrong_strays
+        figures[lang] = {
+            "questions": int(mine.sum()),
+            "hit@1": round(float(right[mine].mean()), 4),
+            "answer_coverage": round(float((answered & mine).sum() / mine.sum()), 4),
+            "answer_precision": round(float((right & answered & mine).sum() / total), 4)
+            if total else 1.0,
+            "out_of_scope_answered": wrong_strays}
+    figures["out_of_scope"] = {"questions": len(strays),
+                               "answered": int(stray_answered.sum()),
+                               "suggested": int(((stray_top >= suggest) & ~stray_answered).sum())}
+    return Calibration(thresholds, figures)
+
+
+def out_of_scope_examples(project: Path) -> List[str]:
+    """The out-of-scope training examples: questions no knowledge base here should answer."""
+    path = project / "nlu" / "train" / "out_of_scope.yml"
+    return examples([path]).get("out_of_scope", []) if path.exists() else []
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    from retriever import faq
+    from retriever.service import default_encoder, load_tuning
+    from web.core.config import get_settings
+
     settings = get_settings()
     parser = argparse.ArgumentParser(prog="python -m retriever.calibrate", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--queries", type=Path, nargs="+",
-                        default=[PROJECT_ROOT / "retriever" / "heldout"])
-    parser.add_argument("--precision", type=float, default=0.95)
-    parser.add_argument("--stray", type=float, default=0.10)
-    parser.add_argument("--takeover-rate", type=float, default=0.006)
-    parser.add_argument("--config", type=Path, default=settings.retriever_config)
+    parser.add_argument("--knowledge", type=Path, default=settings.knowledge_dir)
+    parser.add_argument("--kb-jsonl", type=Path, help="a knowledge base in the JSONL import form")
+    parser.add_argument("--without-faq", action="store_true",
+                        help="leave the project's curated FAQ topics out of the index")
     parser.add_argument("--model", type=Path, default=settings.retriever_model_dir)
     args = parser.parse_args(argv)
-
-    tuning = load_tuning(args.config)
-    searcher = Searcher(kb.load(settings.knowledge_dir), default_encoder(settings, args.model),
-                        tuning.lexical_weight)
-    queries: List[Query] = [q for path in query_files(args.queries) for q in load_queries(path)]
-    ranked = rank(searcher, queries)
-    stray_texts = unanswerable()
-    strays = [hits[0].score if hits else float("-inf")
-              for hits in (searcher.search(text, 1) for text in stray_texts)]
-    answer = max(answer_threshold([r for r in ranked if r.query.language == language],
-                                  [score for score, text in zip(strays, stray_texts, strict=True)
-                                   if language_of(text) == language], args.precision)
-                 for language in kb.LANGUAGES)
-    suggest = round(float(min(answer, np.quantile(strays, 1 - args.stray))), 4) \
-        if strays else answer
-    # Beside a curated FAQ: the score that at most --takeover-rate of the FAQ's own held-out
-    # questions reach on an entry that is not a restatement of a curated FAQ (near_faq).
-    faq_texts = [text for texts in nlu_examples([PROJECT_ROOT / "nlu" / "test" / "faq.yml"])
-                 .values() for text in texts]
-    beside = sorted(hits[0].score for hits in (searcher.search(text, 1) for text in faq_texts)
-                    if hits and not hits[0].entry.near_faq)
-    allowed = int(args.takeover_rate * len(faq_texts))
-    takeover = max(answer, round(float(beside[-allowed - 1]) + 1e-4, 4)
-                   if len(beside) > allowed else answer)
-    config = yaml.safe_load(args.config.read_text(encoding="utf-8"))
-    config["thresholds"] = {"answer": answer, "suggest": suggest, "faq_takeover": takeover}
-    header = "".join(line + "\n" for line in args.config.read_text(encoding="utf-8").splitlines()
-                     if line.startswith("#"))
-    args.config.write_text(header + yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    thresholds = Thresholds(answer, suggest)
-    print(f"{len(queries)} held-out questions, {len(strays)} unanswerable ones")
-    print(f"thresholds: answer {answer}, suggest {suggest}, faq_takeover {takeover} "
-          f"(written to {args.config})")
-    print(f"curated-FAQ questions the knowledge base would take over: "
-          f"{sum(score >= takeover for score in beside)} of {len(faq_texts)}")
-    for language, values in by_language(ranked, thresholds).items():
-        print(language, "  ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
-                                  for k, v in values.items()))
-    print(f"unanswerable questions answered: {sum(s >= answer for s in strays)}, "
-          f"given suggestions: {sum(suggest <= s < answer for s in strays)}")
+    tuning = load_tuning(settings.retriever_config)
+    entries = (kb.import_jsonl(args.kb_jsonl.read_text(encoding="utf-8").splitlines())
+               if args.kb_jsonl else kb.load(args.knowledge))
+    if not args.without_faq:
+        entries += faq.load_topics(settings.training_data_dir)
+    found = calibrate(entries, default_encoder(settings, args.model), tuning.lexical_weight,
+                      out_of_scope_examples(settings.training_data_dir), None,
+                      tuning.precision, tuning.stray_rate, tuning.agreed_precision)
+    t = found.thresholds
+    print(f"{len(entries)} entries; thresholds: answer {t.answer}, margin {t.margin}; with "
+          f"Rasa agreeing {t.agreed_answer}, margin {t.agreed_margin}; suggest {t.suggest} "
+          f"(precision targets {tuning.precision} / {tuning.agreed_precision})")
+    for name, values in found.figures.items():
+        print(f"{name:13}", "  ".join(f"{k} {v}" for k, v in values.items()))
     return 0
 
 

@@ -5,7 +5,8 @@
 
 The knowledge base is the project's (retriever/knowledge/) or any JSONL file in the import form;
 a query line is {"id": <the entry it should find>, "question": ..., "lang": "zh" | "en"}. Prints,
-per language, hit@1, hit@5, MRR, and answer precision and coverage at the configured thresholds,
+per language, hit@1, hit@5, MRR, and answer precision and coverage at the thresholds the service
+would calibrate on that knowledge base (retriever/calibrate.py),
 for the configured retriever and, beside it, the lexical-only baseline.
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from retriever import kb
+from retriever.calibrate import calibrate, out_of_scope_examples
 from retriever.search import Searcher, Thresholds
 from retriever.service import default_encoder, load_tuning
 from web.core.config import get_settings
@@ -54,6 +56,7 @@ class Ranked:
     query: Query
     ids: List[str]  # best first
     top_score: float
+    lead: float  # over the next answer
 
 
 def rank(searcher: Searcher, queries: List[Query], depth: int = 5) -> List[Ranked]:
@@ -61,7 +64,8 @@ def rank(searcher: Searcher, queries: List[Query], depth: int = 5) -> List[Ranke
     for query in queries:
         hits = searcher.search(query.question, top_k=depth)
         ranked.append(Ranked(query, [hit.entry.id for hit in hits],
-                             hits[0].score if hits else float("-inf")))
+                             hits[0].score if hits else float("-inf"),
+                             hits[0].score - hits[1].score if len(hits) > 1 else 1.0))
     return ranked
 
 
@@ -76,7 +80,8 @@ def figures(ranked: List[Ranked], thresholds: Optional[Thresholds]) -> Dict[str,
         "mrr": sum(1 / p for p in position if p) / count,
     }
     if thresholds is not None:
-        answered = [r for r in ranked if r.top_score >= thresholds.answer]
+        answered = [r for r in ranked if r.top_score >= thresholds.answer
+                    and r.lead >= thresholds.margin]
         right = sum(r.ids[0] == r.query.expected for r in answered)
         result["answer_precision"] = right / len(answered) if answered else 1.0
         result["answer_coverage"] = len(answered) / count
@@ -105,18 +110,22 @@ def main(argv: Optional[List[str]] = None) -> int:
                if args.kb_jsonl else kb.load(args.knowledge))
     queries = [query for path in query_files(args.queries) for query in load_queries(path)]
     tuning = load_tuning(args.config)
-
+    encoder = default_encoder(settings, args.model)
     systems = {
-        "retriever": Searcher(entries, default_encoder(settings, args.model),
-                              tuning.lexical_weight),
+        "retriever": Searcher(entries, encoder, tuning.lexical_weight),
         "lexical only": Searcher(entries, None, 0.0),
     }
+    # The thresholds the service would use on this knowledge base: calibrated on its own texts.
+    chosen = tuning.fixed or calibrate(entries, encoder, tuning.lexical_weight,
+                                       out_of_scope_examples(settings.training_data_dir), None,
+                                       tuning.precision, tuning.stray_rate,
+                                       tuning.agreed_precision).thresholds
     report = {}
     for name, searcher in systems.items():
-        thresholds = tuning.thresholds if name == "retriever" else None
+        thresholds = chosen if name == "retriever" else None
         report[name] = by_language(rank(searcher, queries), thresholds)
     print(f"{len(entries)} entries, {len(queries)} queries; thresholds answer "
-          f"{tuning.thresholds.answer} suggest {tuning.thresholds.suggest}, lexical weight "
+          f"{chosen.answer} margin {chosen.margin} suggest {chosen.suggest}, lexical weight "
           f"{tuning.lexical_weight}")
     for name, languages in report.items():
         for language, values in languages.items():

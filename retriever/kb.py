@@ -54,6 +54,8 @@ class Entry:
     # The curated FAQ topic this entry restates (retriever/near_faq.py): a question Rasa files
     # under a curated FAQ is then left to that FAQ, not answered from this entry.
     near_faq: Optional[str] = None
+    # A curated FAQ topic (retriever/faq.py) is ranked like an entry; Rasa's response answers it.
+    response: Optional[str] = None
 
     def side(self, language: str) -> Optional[Side]:
         return self.sides.get(language)

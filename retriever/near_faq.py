@@ -1,13 +1,12 @@
 """Which knowledge-base entries restate a curated FAQ topic: `python -m retriever.near_faq`.
 
-Rasa files many questions the knowledge base answers under the nearest curated FAQ topic (its
-intents only know the questions they were shown). The FAQ answer then wins unless the retriever
-knows better: action_answer_faq asks the retriever "beside the FAQ", and the knowledge base
-answers instead only with a confident match (at least `faq_takeover` in retriever/config.yml) on
-an entry that is not itself a restatement of a curated FAQ topic. This command marks those
-restatements: an entry gets `near_faq: <topic>` when at least NEAR_FAQ_HITS training questions of
-one curated FAQ topic (nlu/train/faq_*.yml) find it as the retriever's confident answer (stray
-hits from several topics do not make a restatement). Staff may set or clear the field by hand.
+The curated FAQ topics and the knowledge base's entries are ranked together (retriever/search.py).
+An entry that restates a curated topic would otherwise compete with it and turn every question on
+that subject into a close call; marked, it counts as that topic (its texts find the topic, whose
+curated answer is said). This command marks the restatements: an entry gets `near_faq: <topic>`
+when at least NEAR_FAQ_HITS training questions of one curated FAQ topic (nlu/train/faq_*.yml)
+find it as the retriever's confident answer (stray hits from several topics do not make a
+restatement). Staff may set or clear the field by hand.
 """
 
 import re
@@ -59,14 +58,17 @@ def mark(knowledge_dir: Path, searcher, answer_threshold: float) -> Dict[str, st
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    from retriever.calibrate import calibrate, out_of_scope_examples
     from retriever.search import Searcher
     from retriever.service import default_encoder, load_tuning
 
     settings = get_settings()
     tuning = load_tuning(settings.retriever_config)
-    searcher = Searcher(kb.load(settings.knowledge_dir),
-                        default_encoder(settings), tuning.lexical_weight)
-    marked = mark(settings.knowledge_dir, searcher, tuning.thresholds.answer)
+    entries, encoder = kb.load(settings.knowledge_dir), default_encoder(settings)
+    searcher = Searcher(entries, encoder, tuning.lexical_weight)
+    answer = calibrate(entries, encoder, tuning.lexical_weight,
+                       out_of_scope_examples(settings.training_data_dir)).thresholds.answer
+    marked = mark(settings.knowledge_dir, searcher, answer)
     print(f"near_faq set on {len(marked)} of {len(searcher.entries)} entries")
     return 0
 

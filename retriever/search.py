@@ -1,13 +1,15 @@
 """Finding the knowledge-base entry a customer's question is about.
 
-Every entry is indexed by all its texts in both languages (the question and its paraphrases);
-a question's score for an entry is the best fused score over the entry's texts:
+Every entry is indexed by all its texts in both languages (the question and its paraphrases); a
+question's score for an entry is the best fused score over the entry's texts:
 
     fused = encoder cosine + lexical_weight x lexical cosine
 
 Without an encoder (`encoder=None`) the score is the lexical cosine alone: the baseline the
-evaluation prints beside. What to do with the best score (answer, suggest, say it does not know)
-is `decide`, with thresholds calibrated on held-out questions (retriever/config.yml).
+evaluation prints beside. The index holds the curated FAQ topics too (retriever/faq.py), so one
+ranking covers both. What to do with the ranking (answer, suggest, say it does not know) is
+`decide`, with thresholds calibrated on a held-out split of the index's own texts
+(retriever/calibrate.py).
 """
 
 import re
@@ -46,8 +48,19 @@ class Hit:
 
 @dataclass(frozen=True)
 class Thresholds:
-    answer: float  # at or above: answer
-    suggest: float  # at or above (and below answer): "did you mean"; below: does not know
+    answer: float  # at or above (with the margin): answer
+    suggest: float  # at or above (and no answer): "did you mean"; below: does not know
+    margin: float = 0.0  # the answer must lead the next different answer by at least this
+    # When Rasa's intent names the same kind of answer (its FAQ group for a curated topic,
+    # knowledge_question for an entry), two independent readings agree: a lower bar.
+    agreed_answer: Optional[float] = None
+    agreed_margin: float = 0.0
+
+
+def group_of(entry: Entry) -> str:
+    """The Rasa intent that files questions for this answer: a curated topic's FAQ group
+    (faq_loan/early_repayment -> faq_loan), else knowledge_question."""
+    return entry.id.split("/")[0] if entry.response else "knowledge_question"
 
 
 @dataclass(frozen=True)
@@ -56,20 +69,21 @@ class Decision:
     hits: List[Hit]  # answer: the one; suggest: up to 3; none: empty
 
 
-def decide(hits: List[Hit], thresholds: Thresholds, suggestions: int = 3) -> Decision:
-    if hits and hits[0].score >= thresholds.answer:
-        return Decision("answer", hits[:1])
+def decide(hits: List[Hit], thresholds: Thresholds, suggestions: int = 3,
+           intent: Optional[str] = None) -> Decision:
+    """hits: one per distinct answer, best first (Searcher.search); intent: what Rasa filed the
+    question under, if it did. A clear, confident best answers (with a lower bar when Rasa's
+    intent agrees); a close call or a middling score offers the candidates ("did you mean")."""
+    if hits:
+        lead = hits[0].score - (hits[1].score if len(hits) > 1 else float("-inf"))
+        if hits[0].score >= thresholds.answer and lead >= thresholds.margin:
+            return Decision("answer", hits[:1])
+        if (thresholds.agreed_answer is not None and intent == group_of(hits[0].entry)
+                and hits[0].score >= thresholds.agreed_answer
+                and lead >= thresholds.agreed_margin):
+            return Decision("answer", hits[:1])
     suggested = [hit for hit in hits[:suggestions] if hit.score >= thresholds.suggest]
     return Decision("suggest", suggested) if suggested else Decision("none", [])
-
-
-def decide_beside_faq(hits: List[Hit], takeover: float) -> Decision:
-    """For a question Rasa filed under a curated FAQ topic: answer from the knowledge base only
-    with a confident match on an entry that does not restate a curated FAQ (retriever/near_faq.py);
-    otherwise none, and the curated FAQ answers."""
-    if hits and hits[0].score >= takeover and not hits[0].entry.near_faq:
-        return Decision("answer", hits[:1])
-    return Decision("none", [])
 
 
 class Searcher:
@@ -86,6 +100,10 @@ class Searcher:
                     texts.append(text)
                     owners.append(number)
         self.owners = np.array(owners, dtype=np.int64)
+        # (entry, curated topic it restates), both indexed: the topic answers for the entry.
+        numbers = {entry.id: number for number, entry in enumerate(entries)}
+        self.stands_for = [(number, numbers[entry.near_faq]) for number, entry in enumerate(entries)
+                           if entry.near_faq and entry.near_faq in numbers]
         self.lexical = LexicalIndex(texts)
         # Embeddings of texts seen before are reused, so an edit re-encodes only what changed.
         self.cache: Dict[str, np.ndarray] = cache if cache is not None else {}
@@ -105,9 +123,17 @@ class Searcher:
         return dense + self.lexical_weight * lexical
 
     def search(self, query: str, top_k: int = 5) -> List[Hit]:
+        """The best `top_k` answers: one hit per distinct answer, an entry that restates a
+        curated FAQ topic (near_faq) counting as that topic."""
         if not self.entries:
             return []
+        return self.ranked(self.scores(query), top_k)
+
+    def ranked(self, scores: np.ndarray, top_k: int) -> List[Hit]:
         best = np.full(len(self.entries), -np.inf, dtype=np.float32)
-        np.maximum.at(best, self.owners, self.scores(query))
+        np.maximum.at(best, self.owners, scores)
+        for entry, topic in self.stands_for:
+            best[topic] = max(best[topic], best[entry])
+            best[entry] = -np.inf
         top = np.argsort(-best)[:top_k]
         return [Hit(self.entries[i], float(best[i])) for i in top if np.isfinite(best[i])]

@@ -1,12 +1,14 @@
 """The retriever as a small HTTP service (app side): `uvicorn retriever.service:app`.
 
-POST /search answers a customer's free-form question from the knowledge base: the decision
-(answer, suggest or none), the entry to answer with or the suggestions, in the question's language.
-GET /entries/{id} gives one entry (a "did you mean" button names the entry by id).
+POST /search answers a customer's question from one ranking of the knowledge base's entries and the
+curated FAQ topics: the decision (answer, suggest or none), the entry or topic to answer with or
+the suggestions, in the question's language. GET /entries/{id} gives one (a "did you mean" button
+names it by id). GET /calibration shows the thresholds, calibrated on the index's own texts
+whenever it is built (retriever/calibrate.py).
 
-Edits to the knowledge-base files are picked up by a watcher within `knowledge_poll_seconds`: a new
-index is built beside the old one (only changed texts are encoded) and swapped in; an invalid edit
-keeps the old index serving and is logged.
+Edits to the knowledge-base files (and the curated FAQs' files) are picked up by a watcher within
+`knowledge_poll_seconds`: a new index is built beside the old one (only changed texts are
+encoded), calibrated and swapped in; an invalid edit keeps the old index serving and is logged.
 """
 
 import asyncio
@@ -16,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal, Optional
+from typing import Annotated, List, Literal, Optional
 
 import numpy as np
 import yaml
@@ -25,16 +27,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from retriever import kb
-from retriever.search import (
-    Decision,
-    Hit,
-    Searcher,
-    Thresholds,
-    decide,
-    decide_beside_faq,
-    language_of,
-)
+from retriever import faq, kb
+from retriever.calibrate import Calibration, calibrate, out_of_scope_examples
+from retriever.search import Decision, Hit, Searcher, Thresholds, decide, language_of
 from web.core.config import Settings, get_settings
 
 logger = logging.getLogger("retriever")
@@ -44,22 +39,35 @@ MAX_QUERY_CHARS = 2000
 @dataclass(frozen=True)
 class Tuning:
     lexical_weight: float
-    thresholds: Thresholds
-    faq_takeover: float  # beside a curated FAQ, the knowledge base answers from this score
+    precision: float  # answers right at least this often (retriever/calibrate.py)
+    stray_rate: float  # at most this share of out-of-scope questions get suggestions
+    fixed: Optional[Thresholds] = None  # set by hand: used instead of the calibrated ones
+    agreed_precision: Optional[float] = 0.85  # ...when Rasa's intent agrees
 
 
 def load_tuning(path: Path) -> Tuning:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return Tuning(float(data["lexical_weight"]),
-                  Thresholds(float(data["thresholds"]["answer"]),
-                             float(data["thresholds"]["suggest"])),
-                  float(data["thresholds"]["faq_takeover"]))
+    calibration = data.get("calibration") or {}
+    fixed = data.get("thresholds")
+    return Tuning(float(data["lexical_weight"]), float(calibration.get("precision", 0.95)),
+                  float(calibration.get("stray_rate", 0.1)),
+                  Thresholds(float(fixed["answer"]), float(fixed["suggest"]),
+                             float(fixed.get("margin", 0.0))) if fixed else None,
+                  float(calibration.get("agreed_precision", 0.85)))
 
 
-def knowledge_stamp(directory: Path) -> tuple:
-    """Changes whenever a knowledge-base file is added, removed or edited."""
-    return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                        for p in directory.glob("*.yml")))
+def source_files(settings: Settings) -> List[Path]:
+    """What the index is built from: the knowledge base, the curated FAQ topics, and the
+    out-of-scope examples the calibration asks."""
+    project = settings.training_data_dir
+    return [*sorted(settings.knowledge_dir.glob("*.yml")), *faq.files(project),
+            project / "nlu" / "train" / "out_of_scope.yml"]
+
+
+def knowledge_stamp(settings: Settings) -> tuple:
+    """Changes whenever a file the index is built from is added, removed or edited."""
+    return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size)
+                        for p in source_files(settings) if p.exists()))
 
 
 class EmbeddingStore:
@@ -100,29 +108,51 @@ class Retriever:
         self.store = EmbeddingStore(settings.cache_dir / "retriever",
                                     getattr(encoder, "identity", None))
         self.cache: dict = self.store.load()
-        self.stamp = knowledge_stamp(settings.knowledge_dir)
-        self.searcher = self._build(kb.load(settings.knowledge_dir))
+        self.stamp = knowledge_stamp(settings)
+        self.live = self._build()
 
-    def _build(self, entries) -> Searcher:
+    def _build(self) -> "Index":
+        """The index over the knowledge base and the curated FAQ topics, with its thresholds
+        calibrated on its own texts."""
+        entries = (kb.load(self.settings.knowledge_dir)
+                   + faq.load_topics(self.settings.training_data_dir))
         known = len(self.cache)
         searcher = Searcher(entries, self.encoder, self.tuning.lexical_weight, self.cache)
+        calibration = calibrate(entries, self.encoder, self.tuning.lexical_weight,
+                                out_of_scope_examples(self.settings.training_data_dir),
+                                self.cache, self.tuning.precision, self.tuning.stray_rate,
+                                self.tuning.agreed_precision)
         if len(self.cache) != known:
             self.store.save(self.cache)
-        return searcher
+        if self.tuning.fixed:
+            calibration.thresholds = self.tuning.fixed
+        logger.info("index of %d entries; thresholds %s; %s", len(entries),
+                    calibration.thresholds, calibration.figures)
+        return Index(searcher, calibration)
+
+    @property
+    def searcher(self) -> Searcher:
+        return self.live.searcher
 
     def reload_if_changed(self) -> bool:
-        stamp = knowledge_stamp(self.settings.knowledge_dir)
+        stamp = knowledge_stamp(self.settings)
         if stamp == self.stamp:
             return False
         self.stamp = stamp
         try:
-            searcher = self._build(kb.load(self.settings.knowledge_dir))
-        except kb.KnowledgeBaseError as error:
+            live = self._build()
+        except (kb.KnowledgeBaseError, yaml.YAMLError, OSError) as error:
             logger.error("knowledge base not reloaded, the old one keeps serving: %s", error)
             return False
-        self.searcher = searcher  # one assignment: a search sees the old or the new index
-        logger.info("knowledge base reloaded: %d entries", len(searcher.entries))
+        self.live = live  # one assignment: a search sees the old or the new index
+        logger.info("knowledge base reloaded: %d entries", len(live.searcher.entries))
         return True
+
+
+@dataclass(frozen=True)
+class Index:
+    searcher: Searcher
+    calibration: Calibration
 
 
 def default_encoder(settings: Settings, model_dir: Optional[Path] = None):
@@ -175,6 +205,13 @@ def create_app(settings: Optional[Settings] = None, encoder_factory=default_enco
     def health(live: RetrieverDep) -> dict:
         return {"status": "ok", "entries": len(live.searcher.entries)}
 
+    @app.get("/calibration")
+    def calibration(live: RetrieverDep) -> dict:
+        """The thresholds in use and the precision and coverage they give on the held-out split
+        of the index's own texts."""
+        found = live.live.calibration
+        return {"thresholds": vars(found.thresholds), "figures": found.figures}
+
     @app.post("/search")
     async def search(body: SearchIn, live: RetrieverDep, request: Request) -> SearchOut:
         query = body.query.strip()
@@ -183,13 +220,13 @@ def create_app(settings: Optional[Settings] = None, encoder_factory=default_enco
         if len(query) > MAX_QUERY_CHARS:
             raise HTTPException(413, f"The query is longer than {MAX_QUERY_CHARS} characters.")
         language = body.language or language_of(query)
+        index = live.live  # the index and its thresholds, as one
         hits = await asyncio.get_running_loop().run_in_executor(
-            request.app.state.encoding, live.searcher.search, query, max(body.top_k, 3))
-        decision = (decide_beside_faq(hits, live.tuning.faq_takeover) if body.beside_faq else
-                    decide(hits, live.tuning.thresholds))
+            request.app.state.encoding, index.searcher.search, query, max(body.top_k, 3))
+        decision = decide(hits, index.calibration.thresholds, intent=body.intent)
         return SearchOut.of(decision, hits[:body.top_k], language)
 
-    @app.get("/entries/{entry_id}")
+    @app.get("/entries/{entry_id:path}")  # a curated topic's id has a slash
     def entry(entry_id: str, live: RetrieverDep, language: Literal["zh", "en"] = "zh") -> EntryOut:
         found = next((e for e in live.searcher.entries if e.id == entry_id), None)
         if found is None:
@@ -204,9 +241,10 @@ class SearchIn(BaseModel):
     language: Optional[Literal["zh", "en"]] = Field(
         None, description="Reply language; default: the question's")
     top_k: int = Field(3, ge=1, le=20)
-    beside_faq: bool = Field(
-        False, description="Rasa filed the question under a curated FAQ topic: answer only "
-        "with a confident match on an entry that is not a restatement of a curated FAQ")
+    intent: Optional[str] = Field(
+        None, max_length=100, description="The intent Rasa filed the question under: when it "
+        "names the same kind of answer as the best (its FAQ group for a curated topic, "
+        "knowledge_question for an entry), a lower calibrated bar answers")
 
 
 class EntryOut(BaseModel):
@@ -217,13 +255,16 @@ class EntryOut(BaseModel):
     category: str
     score: float
     near_faq: Optional[str] = None
+    response: Optional[str] = Field(
+        None, description="A curated FAQ topic: the Rasa response that answers it")
 
     @classmethod
     def of(cls, hit: Hit, language: str) -> "EntryOut":
         side = hit.side(language)
         return cls(id=hit.entry.id, question=side.question, answer=side.answer,
                    source=hit.entry.source, category=hit.entry.category,
-                   score=round(hit.score, 4), near_faq=hit.entry.near_faq)
+                   score=round(hit.score, 4), near_faq=hit.entry.near_faq,
+                   response=hit.entry.response)
 
 
 class SearchOut(BaseModel):

@@ -23,23 +23,41 @@ from typing import List, Optional
 import torch
 from transformers import AutoModel, AutoTokenizer
 
-from retriever import kb
+from retriever import faq, kb
+from retriever.calibrate import held_out
 from retriever.encoder.model import QUERY_PREFIX
 from web.core.config import get_settings
 
+TEXTS_PER_PAIR = 8
+MAX_PAIRS = 6
+
 
 def groups(entries: List[kb.Entry]) -> List[List[str]]:
-    """Per entry, every text that should land near the others."""
-    return [[text for side in entry.sides.values() for text in side.texts()] for entry in entries]
+    """Per entry, every text that should land near the others, but the calibration's held-out
+    split (retriever/calibrate.py): thresholds are chosen on texts the encoder never saw."""
+    return [[text for side in entry.sides.values() for text in side.texts()
+             if text == side.question or not held_out(text)] for entry in entries]
 
 
 def batches(texts_by_entry: List[List[str]], size: int, rng: random.Random) -> List[list]:
-    """Batches of (text, partner) pairs, at most one pair per entry in a batch."""
-    order = [i for i, texts in enumerate(texts_by_entry) if len(texts) >= 2]
-    rng.shuffle(order)
-    pairs = [tuple(rng.sample(texts_by_entry[i], 2)) for i in order]
-    return [pairs[start:start + size] for start in range(0, len(pairs), size)
-            if len(pairs[start:start + size]) >= 2]
+    """Batches of (text, partner) pairs, at most one pair per entry in a batch. An entry with
+    many texts (a curated FAQ topic's training examples) gives a pair per TEXTS_PER_PAIR of them
+    (up to MAX_PAIRS) an epoch, so its variety is seen."""
+    rounds: List[list] = []
+    for i, texts in enumerate(texts_by_entry):
+        for round_number in range(min(MAX_PAIRS, max(1, len(texts) // TEXTS_PER_PAIR))
+                                  if len(texts) >= 2 else 0):
+            while len(rounds) <= round_number:
+                rounds.append([])
+            rounds[round_number].append(i)
+    found = []
+    for order in rounds:
+        rng.shuffle(order)
+        pairs = [tuple(rng.sample(texts_by_entry[i], 2)) for i in order]
+        found += [pairs[start:start + size] for start in range(0, len(pairs), size)
+                  if len(pairs[start:start + size]) >= 2]
+    rng.shuffle(found)
+    return found
 
 
 def embed(model, tokenizer, texts: List[str]) -> torch.Tensor:
@@ -101,7 +119,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--learning-rate", type=float, default=2e-5)
     args = parser.parse_args(argv)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    finetune(args.base, args.out, kb.load(settings.knowledge_dir), args.epochs,
+    entries = kb.load(settings.knowledge_dir) + faq.load_topics(settings.training_data_dir)
+    finetune(args.base, args.out, entries, args.epochs,
              args.batch_size, args.learning_rate)
     return 0
 

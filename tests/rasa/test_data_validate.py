@@ -20,9 +20,9 @@ def responses_uttered_by_actions() -> set:
     return set(re.findall(r"\"(utter_\w+)\"", source)) - {"utter_action"}
 
 
-def faq_responses_chosen_by_the_response_selector() -> set:
-    """utter_faq_wealth and co.: action_answer_faq utters the topic the ResponseSelector chose
-    (utter_faq_wealth/<topic>) unless the knowledge base knows better."""
+def faq_responses_chosen_by_the_answer_decision() -> set:
+    """utter_faq_wealth and co.: action_answer_question utters the curated topic
+    (utter_faq_wealth/<topic>) the answer decision chose."""
     domain = Domain.load(str(ROOT / "bot" / "domain"))
     return {name.split("/")[0] for name in domain.responses if "/" in name}
 
@@ -46,7 +46,7 @@ def test_rasa_data_validate_is_clean():
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     uttered_by_actions = (responses_uttered_by_actions() | responses_asked_by_forms()
-                          | faq_responses_chosen_by_the_response_selector())
+                          | faq_responses_chosen_by_the_answer_decision())
     data_warnings = []
     for line in output.splitlines():
         if not ("UserWarning" in line or " WARNING " in line or " ERROR " in line):

@@ -1,5 +1,6 @@
-"""Free-form questions through the retriever: answer with its source, "did you mean" buttons
-that answer the chosen entry, "I don't know" with a person offered, and the retriever down."""
+"""Questions through the one answer decision: an entry's answer with its source, a curated topic
+in its Rasa response's words, "did you mean" buttons that answer the chosen one, "I don't know"
+with a person offered, and the retriever down."""
 
 import asyncio
 import json
@@ -10,8 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import (
-    ActionAnswerFaq,
-    ActionSearchKnowledgeBase,
+    ActionAnswerQuestion,
     Found,
     HttpKnowledgeClient,
     KnowledgeUnavailable,
@@ -23,14 +23,18 @@ SETTLEMENT = Found("ln-settlement-certificate", "贷款还清后怎么开结清�
                    "在App贷款页面下载结清证明。", "demo bank policy")
 INSURANCE = Found("ac-deposit-insurance", "Is my money protected by deposit insurance?",
                   "Up to CNY 500,000 per depositor per bank.", "存款保险条例 (2015)")
+EARLY_REPAYMENT = Found("faq_loan/early_repayment", "提前还款要手续费吗",
+                        "随时可以提前还款，不收手续费。", "curated FAQ",
+                        "utter_faq_loan/early_repayment")
+DOMAIN = {"responses": {"utter_faq_loan/early_repayment": [{"text": "随时提前还，不收手续费。"}]}}
 
 
 class FakeRetriever:
     def __init__(self, result=None, failure=None):
         self.result, self.failure, self.calls = result, failure, []
 
-    async def search(self, question, language, beside_faq=False):
-        self.calls.append(("search", question, language) + (("beside_faq",) if beside_faq else ()))
+    async def search(self, question, language, intent=None):
+        self.calls.append(("search", question, language, intent))
         if self.failure:
             raise self.failure
         return self.result
@@ -40,12 +44,12 @@ class FakeRetriever:
         return {"ln-settlement-certificate": SETTLEMENT}.get(entry_id)
 
 
-def run(client, text, language="zh", entities=()):
-    latest = {"text": text, "intent": {"name": "nlu_fallback"},
+def run(client, text, language="zh", entities=(), intent="nlu_fallback", domain=None):
+    latest = {"text": text, "intent": {"name": intent},
               "entities": [{"entity": name, "value": value} for name, value in entities]}
     tracker = Tracker("c-1", {"language": language}, latest, [], False, None, {}, "action_listen")
     dispatcher = CollectingDispatcher()
-    asyncio.run(ActionSearchKnowledgeBase(client).run(dispatcher, tracker, {}))
+    asyncio.run(ActionAnswerQuestion(client).run(dispatcher, tracker, domain or DOMAIN))
     return dispatcher.messages
 
 
@@ -63,7 +67,7 @@ def test_unsure_offers_up_to_three_questions_and_a_person():
     payloads = [button["payload"] for button in message["buttons"]]
     assert payloads == ['/nlu_fallback{"kb_entry":"ln-settlement-certificate"}',
                         '/nlu_fallback{"kb_entry":"ac-deposit-insurance"}', "/request_human"]
-    assert client.calls == [("search", "证明", "zh")]
+    assert client.calls == [("search", "证明", "zh", "nlu_fallback")]
 
 
 def test_a_click_answers_the_chosen_entry_and_an_unknown_one_offers_a_person():
@@ -105,7 +109,7 @@ def test_the_http_client_speaks_the_services_api_and_reports_failures():
                                  transport=httpx.MockTransport(handler))
     result = asyncio.run(client.search("问题", "zh"))
     assert (result.decision, result.entries[0].id) == ("suggest", "x")
-    assert json.loads(seen[0].content) == {"query": "问题", "language": "zh", "beside_faq": False}
+    assert json.loads(seen[0].content) == {"query": "问题", "language": "zh", "intent": None}
     assert asyncio.run(client.entry("a/b", "en")) is None  # one path segment, whatever is typed
     with pytest.raises(KnowledgeUnavailable):
         asyncio.run(client.entry("boom", "en"))
@@ -114,32 +118,25 @@ def test_the_http_client_speaks_the_services_api_and_reports_failures():
         asyncio.run(down.search("q", "en"))
 
 
-def answer_faq(client, text, language="zh", topic="utter_faq_loan/early_repayment"):
-    latest = {"text": text, "intent": {"name": "faq_loan", "confidence": 0.99},
-              "response_selector": {"faq_loan": {"response": {"utter_action": topic,
-                                                              "confidence": 0.97}}},
-              "entities": []}
-    tracker = Tracker("c-1", {"language": language}, latest, [], False, None, {}, "action_listen")
-    dispatcher = CollectingDispatcher()
-    asyncio.run(ActionAnswerFaq(client).run(dispatcher, tracker, {}))
-    return dispatcher.messages
-
-
-def test_a_curated_faq_question_gets_the_topic_the_response_selector_chose():
-    client = FakeRetriever(SearchResult("none", []))
-    (message,) = answer_faq(client, "提前还款要手续费吗")
-    assert message["response"] == "utter_faq_loan/early_repayment"
-    assert client.calls == [("search", "提前还款要手续费吗", "zh", "beside_faq")]
-
-
-def test_a_confident_knowledge_base_match_answers_instead_of_the_nearest_faq():
-    (message,) = answer_faq(FakeRetriever(SearchResult("answer", [SETTLEMENT])),
-                            "贷款还清了想开个结清证明")
+@pytest.mark.parametrize("intent", ["faq_loan", "knowledge_question", "nlu_fallback"])
+def test_every_question_intent_gets_the_one_decision(intent):
+    client = FakeRetriever(SearchResult("answer", [SETTLEMENT]))
+    (message,) = run(client, "贷款还清了想开个结清证明", intent=intent)
     assert message["text"].startswith("在App贷款页面下载结清证明。")
+    assert client.calls == [("search", "贷款还清了想开个结清证明", "zh", intent)]
 
 
-@pytest.mark.parametrize("client", [FakeRetriever(failure=KnowledgeUnavailable("down")),
-                                    FakeRetriever(SearchResult("answer", [SETTLEMENT]))])
-def test_the_faq_answers_when_the_retriever_is_down_or_for_a_payload(client):
-    text = "提前还款要手续费吗" if client.failure else "/faq_loan"
-    assert answer_faq(client, text)[0]["response"] == "utter_faq_loan/early_repayment"
+def test_a_curated_topic_is_said_in_the_words_of_its_rasa_response():
+    (message,) = run(FakeRetriever(SearchResult("answer", [EARLY_REPAYMENT])), "提前还要钱吗",
+                     intent="faq_loan")
+    assert message["response"] == "utter_faq_loan/early_repayment"
+
+
+def test_a_topic_the_serving_model_was_not_trained_on_is_not_said_yet():
+    unknown = {"responses": {"utter_greet": [{"text": "你好"}]}}
+    (message,) = run(FakeRetriever(SearchResult("answer", [EARLY_REPAYMENT])), "提前还要钱吗",
+                     domain=unknown)
+    assert message["response"] == "utter_kb_dont_know"
+    (message,) = run(FakeRetriever(SearchResult("suggest", [EARLY_REPAYMENT, SETTLEMENT])), "还",
+                     domain=unknown)
+    assert [b["title"] for b in message["buttons"]][:-1] == ["贷款还清后怎么开结清证明？"]

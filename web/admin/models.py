@@ -38,6 +38,7 @@ from sqlalchemy import (
     update,
 )
 
+from retriever import intent_examples
 from web.admin.training_data import copy_training_data
 from web.core.config import PROJECT_ROOT, Settings
 from web.core.database import engine_for
@@ -54,7 +55,7 @@ versions = Table(
     Column("figures", JSON, nullable=True),
     Column("deployed_at", DateTime(timezone=True), nullable=True),
 )
-FIGURES = ("intent_accuracy", "intent_macro_f1", "faq_topic_accuracy")
+FIGURES = ("intent_accuracy", "intent_macro_f1", "intent_macro_f1_by_intent")
 
 
 class ModelVersion(BaseModel):
@@ -211,6 +212,8 @@ class ModelVersions:
         try:
             # A snapshot: edits made meanwhile go into the next version.
             data = copy_training_data(self.settings.training_data_dir, workspace / "data")
+            # knowledge_question is taught from the knowledge base as it is now.
+            intent_examples.write(data, self.settings.knowledge_dir)
             steps = _training_steps(config)
             done: set[int] = set()
 

@@ -13,5 +13,5 @@ else
   while [ $# -gt 0 ]; do case "$1" in --report) report="$2";; esac; shift; done
   echo "2026-11-27 08:00:02 [debug] processor.message.parse"
   echo "intent accuracy      0.97      0.96"
-  echo '{"languages": {"zh": {"intent_accuracy": 0.97, "intent_macro_f1": 0.96, "faq_topic_accuracy": 0.94}, "en": {"intent_accuracy": 0.96, "intent_macro_f1": 0.95, "faq_topic_accuracy": 0.93}}}' > "$report"
+  echo '{"languages": {"zh": {"intent_accuracy": 0.97, "intent_macro_f1": 0.96, "intent_macro_f1_by_intent": 0.94}, "en": {"intent_accuracy": 0.96, "intent_macro_f1": 0.95, "intent_macro_f1_by_intent": 0.93}}}' > "$report"
 fi

@@ -86,7 +86,7 @@ def test_training_runs_in_the_background_and_lists_a_version_with_figures(signed
     assert [v["id"] for v in versions][0] == job["model"]
     newest, startup = versions[0], versions[-1]
     assert newest["figures"]["zh"] == {"intent_accuracy": 0.97, "intent_macro_f1": 0.96,
-                                       "faq_topic_accuracy": 0.94}
+                                       "intent_macro_f1_by_intent": 0.94}
     assert (newest["config"], newest["created_by"], newest["live"]) == ("quick", "ed", False)
     assert startup["id"].startswith("startup-") and startup["live"] is True
 
@@ -183,8 +183,10 @@ def test_the_startup_model_takes_its_figures_from_a_newer_held_out_report(
         signed_in, rasa, settings, tmp_path):
     settings.heldout_report = tmp_path / "nlu-heldout.json"
     settings.heldout_report.write_text(json.dumps({"languages": {
-        "zh": {"intent_accuracy": 0.97, "intent_macro_f1": 0.962, "faq_topic_accuracy": 0.943},
-        "en": {"intent_accuracy": 0.96, "intent_macro_f1": 0.95, "faq_topic_accuracy": 0.93}}}))
+        "zh": {"intent_accuracy": 0.97, "intent_macro_f1": 0.962,
+               "intent_macro_f1_by_intent": 0.943},
+        "en": {"intent_accuracy": 0.96, "intent_macro_f1": 0.95,
+               "intent_macro_f1_by_intent": 0.93}}}))
     viewer = signed_in("vera")
     viewer.get("/admin/api/models")
     startup = viewer.get("/admin/api/models").json()[-1]

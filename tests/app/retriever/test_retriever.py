@@ -17,7 +17,8 @@ from retriever.search import Hit, Searcher, Thresholds, decide, language_of
 from retriever.service import create_app
 from web.core.config import Settings
 
-CONFIG = "lexical_weight: 0.1\nthresholds: {answer: 0.9, suggest: 0.35, faq_takeover: 0.95}\n"
+# Fixed thresholds for the service's tests; the calibration has tests of its own below.
+CONFIG = "lexical_weight: 0.1\nthresholds: {answer: 0.9, suggest: 0.35}\n"
 
 ENTRIES = [
     {"id": "ac-transfer-time", "category": "account", "source": "demo bank policy",
@@ -152,7 +153,7 @@ def service(tmp_path):
     config = tmp_path / "config.yml"
     config.write_text(CONFIG)
     settings = Settings(knowledge_dir=tmp_path / "kb", retriever_config=config,
-                        knowledge_poll_seconds=0.2, data_dir=tmp_path)
+                        knowledge_poll_seconds=0.2, data_dir=tmp_path, training_data_dir=tmp_path)
     with TestClient(create_app(settings, encoder_factory=lambda _: FakeEncoder())) as client:
         client.kb_dir = tmp_path / "kb"
         yield client
@@ -243,7 +244,7 @@ def test_a_restart_reuses_the_stored_embeddings(tmp_path):
     config = tmp_path / "config.yml"
     config.write_text(CONFIG)
     settings = Settings(knowledge_dir=tmp_path / "kb", retriever_config=config,
-                        data_dir=tmp_path, cache_dir=tmp_path / "cache")
+                        data_dir=tmp_path, cache_dir=tmp_path / "cache", training_data_dir=tmp_path)
     encoders = []
 
     def factory(_):
@@ -260,25 +261,96 @@ def test_a_restart_reuses_the_stored_embeddings(tmp_path):
     assert encoders[1].encoded == ["转账多久到账？"]  # then only the question asked
 
 
-def test_beside_a_curated_faq_only_a_confident_entry_that_restates_no_faq_answers(service):
-    # faq_takeover is 0.95 here: an exact question scores about 1.1 (cosine + lexical share).
-    exact = service.post("/search", json={"query": "转账多久到账？", "beside_faq": True}).json()
-    assert exact["decision"] == "answer" and exact["answer"]["id"] == "ac-transfer-time"
-    loose = service.post("/search", json={"query": "转账多久", "beside_faq": True}).json()
-    assert loose["decision"] == "none" and loose["results"]  # below faq_takeover: the FAQ answers
-    marked = [dict(entry) for entry in ENTRIES]
-    marked[0] = {**marked[0], "near_faq": "faq_service/transfers"}
-    write_kb(service.kb_dir, marked)
-    deadline = time.time() + 5
-    while time.time() < deadline:
-        body = service.post("/search", json={"query": "转账多久到账？", "beside_faq": True}).json()
-        if body["results"][0].get("near_faq"):
-            break
-        time.sleep(0.1)
-    assert body["results"][0]["near_faq"] == "faq_service/transfers"
-    assert body["decision"] == "none"  # restates a curated FAQ: the FAQ answers
-    plain = service.post("/search", json={"query": "转账多久到账？"}).json()
-    assert plain["decision"] == "answer"  # free-form questions still get the entry
+FAQ_TRAINING = ('version: "3.1"\nnlu:\n- intent: faq_service/transfers\n  examples: |\n'
+                "    - 转账多久能到\n    - 转出去的钱几点到账\n    - transfer arrival times\n"
+                "- intent: out_of_scope\n  examples: |\n    - 今天天气怎么样\n")
+FAQ_DOMAIN = ('version: "3.1"\nresponses:\n  utter_faq_service/transfers:\n  - text: "实时到账。"\n'
+              "  - condition:\n    - type: slot\n      name: language\n      value: en\n"
+              '    text: "At once."\n')
+
+
+def curated_project(root):
+    (root / "nlu" / "train").mkdir(parents=True)
+    (root / "bot" / "domain").mkdir(parents=True)
+    (root / "nlu" / "train" / "faq_service.yml").write_text(FAQ_TRAINING, encoding="utf-8")
+    (root / "bot" / "domain" / "faq_service.yml").write_text(FAQ_DOMAIN, encoding="utf-8")
+    return root
+
+
+def test_curated_faq_topics_are_ranked_beside_the_entries_with_their_response(tmp_path):
+    from retriever import faq
+
+    topics = faq.load_topics(curated_project(tmp_path))
+    assert [(t.id, t.response, t.sides["zh"].answer, t.sides["en"].answer) for t in topics] == [
+        ("faq_service/transfers", "utter_faq_service/transfers", "实时到账。", "At once.")]
+    write_kb(tmp_path / "kb")
+    index = Searcher(kb.load(tmp_path / "kb") + topics, FakeEncoder(), 0.1)
+    hits = index.search("转出去的钱几点到账")
+    assert hits[0].entry.id == "faq_service/transfers"
+
+
+def test_an_entry_that_restates_a_curated_topic_answers_as_that_topic(tmp_path):
+    from retriever import faq
+
+    topics = faq.load_topics(curated_project(tmp_path))
+    marked = [{**ENTRIES[0], "near_faq": "faq_service/transfers"}, *ENTRIES[1:]]
+    write_kb(tmp_path / "kb", marked)
+    hits = Searcher(kb.load(tmp_path / "kb") + topics, FakeEncoder(), 0.1).search("转账多久到账？")
+    assert hits[0].entry.id == "faq_service/transfers"  # the entry's own question, the topic's say
+    assert "ac-transfer-time" not in [hit.entry.id for hit in hits]  # one answer, listed once
+
+
+def test_a_close_call_between_two_answers_is_a_question_back(entries):
+    thresholds = Thresholds(answer=0.8, suggest=0.5, margin=0.05)
+    clear = decide([Hit(entries[0], 0.95), Hit(entries[1], 0.7)], thresholds)
+    close = decide([Hit(entries[0], 0.95), Hit(entries[1], 0.93)], thresholds)
+    assert clear.kind == "answer"
+    assert (close.kind, [h.entry.id for h in close.hits]) == (
+        "suggest", ["ac-transfer-time", "sv-deposit-insurance"])
+
+
+def test_rasas_agreeing_intent_lowers_the_bar_to_its_own_calibrated_one(tmp_path, entries):
+    from retriever import faq
+
+    topic = faq.load_topics(curated_project(tmp_path))[0]
+    thresholds = Thresholds(answer=0.9, suggest=0.5, margin=0.05, agreed_answer=0.7,
+                            agreed_margin=0.02)
+    hits = [Hit(topic, 0.8), Hit(entries[0], 0.75)]
+    assert decide(hits, thresholds).kind == "suggest"  # alone: not sure enough
+    assert decide(hits, thresholds, intent="faq_service").kind == "answer"  # Rasa agrees
+    assert decide(hits, thresholds, intent="knowledge_question").kind == "suggest"
+    assert decide([Hit(entries[0], 0.8), Hit(topic, 0.7)], thresholds,
+                  intent="knowledge_question").kind == "answer"
+
+
+def test_calibration_answers_what_its_held_out_split_shows_it_answers_right(monkeypatch):
+    from retriever import calibrate
+
+    # Every "p" paraphrase is held out; an entry's texts share a word the others lack.
+    monkeypatch.setattr(calibrate, "held_out", lambda text: text.startswith("p "))
+    words = ["transfer", "insurance", "certificate", "activation", "statement", "exchange"]
+    entries = [kb.Entry(f"e{n}", "test", "", {"en": kb.Side(
+        f"how about {word}", f"answer {n}", [f"{word} please", f"my {word}", f"p {word} now",
+                                              f"p the {word}"])}) for n, word in enumerate(words)]
+    found = calibrate.calibrate(entries, FakeEncoder(), 0.1, ["what is the weather like"],
+                                precision=0.97)
+    assert found.figures["en"]["questions"] == 12
+    assert found.figures["en"]["hit@1"] == 1.0 and found.figures["en"]["answer_precision"] == 1.0
+    assert found.figures["en"]["answer_coverage"] >= 0.5
+    assert found.figures["out_of_scope"]["answered"] == 0  # what must not be answered is not
+    assert found.thresholds.answer > found.thresholds.suggest
+
+
+def test_the_calibration_split_is_stable_and_never_the_question():
+    from retriever.calibrate import held_out, split
+
+    entries = kb.load()
+    kept, probes = split(entries)
+    assert 0.12 < len(probes) / sum(len(s.paraphrases) for e in entries for s in e.sides.values()) \
+        < 0.28
+    assert all(held_out(text) for text, _ in probes)
+    assert all(side.question == entry.sides[lang].question
+               for entry, k in zip(entries, kept, strict=True) for lang, side in k.sides.items())
 
 
 def test_near_faq_marks_the_entries_the_faq_questions_find(tmp_path, entries, monkeypatch):
@@ -296,3 +368,31 @@ def test_near_faq_marks_the_entries_the_faq_questions_find(tmp_path, entries, mo
     reloaded = {entry.id: entry.near_faq for entry in kb.load(tmp_path / "kb")}
     assert reloaded == {"ac-transfer-time": "faq_service/transfers",
                         "sv-deposit-insurance": None, "ln-settlement-certificate": None}
+
+
+def test_a_new_knowledge_base_is_calibrated_on_its_own_texts_when_it_goes_live(tmp_path):
+    """A bank's own FAQ (imported, or edited in the editor): the thresholds that answer it are
+    chosen on it, not carried over from the knowledge base before."""
+    write_kb(tmp_path / "kb")
+    config = tmp_path / "config.yml"
+    config.write_text("lexical_weight: 0.1\ncalibration: {precision: 0.95, stray_rate: 0.1}\n")
+    settings = Settings(knowledge_dir=tmp_path / "kb", retriever_config=config, data_dir=tmp_path,
+                        knowledge_poll_seconds=0.2, training_data_dir=tmp_path)
+    words = ["transfer", "insurance", "certificate", "activation", "statement", "exchange",
+             "mortgage", "pension", "locker", "cheque"]
+    bank = [{"id": f"bank-{n}", "category": "bank", "source": "bank FAQ",
+             "en": {"question": f"how about {word}", "answer": f"answer {n}",
+                    "paraphrases": [f"{word} {tail}" for tail in
+                                    ("please", "help", "now", "question", "info", "today")]}}
+            for n, word in enumerate(words)]
+    with TestClient(create_app(settings, encoder_factory=lambda _: FakeEncoder())) as client:
+        before = client.get("/calibration").json()
+        write_kb(tmp_path / "kb", bank)
+        deadline = time.monotonic() + 5
+        while client.get("/health").json()["entries"] != len(bank):
+            assert time.monotonic() < deadline, "the new knowledge base was not live within 5 s"
+            time.sleep(0.1)
+        after = client.get("/calibration").json()
+    assert after["figures"]["en"]["questions"] > before["figures"]["en"]["questions"]
+    assert after["thresholds"] != before["thresholds"]
+    assert after["figures"]["en"]["answer_precision"] >= 0.95

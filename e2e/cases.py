@@ -1,0 +1,165 @@
+"""The held-out messages the end-to-end evaluation sends, and what a right reply carries.
+
+Every kind comes from data never trained on:
+- faq: the curated FAQs' held-out questions (nlu/test/faq.yml); right = the topic's answer;
+- knowledge: the knowledge base's held-out questions (retriever/heldout/); right = the entry's
+  answer, or for an entry that restates a curated FAQ (near_faq) that FAQ's answer;
+- account (signed in as a demo customer) and account_visitor (anonymous): the account intents'
+  held-out examples (nlu/test/intents.yml); right = the action the rules give that intent ran
+  (for a visitor it asks to sign in), and for a few lookups the customer's figure is shown;
+- small_talk: greetings, thanks, "are you a bot", help, a person, cancel...; right = its action;
+- unanswerable: what the demo bank does not offer or must not say (e2e/questions/) and the
+  held-out out-of-scope examples; nothing is right but declining (or a question back).
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional
+
+import yaml
+
+from web.core.config import PROJECT_ROOT
+
+HAN = re.compile(r"[\u3400-\u9fff]")
+ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+ACCOUNT_INTENTS = ("check_balance", "check_holdings", "check_loan", "check_repayment_schedule",
+                   "check_credit_limit", "list_transactions", "repay_loan", "buy_product",
+                   "redeem_product", "start_risk_assessment", "recommend_product", "freeze_card")
+SMALL_TALK_INTENTS = ("greet", "goodbye", "thank", "affirm", "deny", "cancel", "bot_challenge",
+                      "help", "request_human")
+# The signed-in customer of the account requests, and the figure a lookup must show
+# (../shared/spec/demo-bank.md, as seeded).
+CUSTOMER = "C001"
+FIGURES = {"check_balance": "52,380.25", "check_credit_limit": "69,776.04"}
+KINDS = ("faq", "knowledge", "account", "account_visitor", "small_talk", "unanswerable")
+
+
+@dataclass(frozen=True)
+class Case:
+    kind: str
+    language: str
+    text: str
+    customer: Optional[str] = None  # signed in as this demo customer
+    answers: tuple = ()  # faq / knowledge: a reply carrying one of these is right
+    action: Optional[str] = None  # account / small talk: this action must run
+    figure: Optional[str] = None  # ...and this figure be shown
+    expected: str = ""  # what was expected, for the report (topic, entry id or intent)
+    also: tuple = ()  # other ids that answer it right (an entry's near_faq topic)
+    source: str = field(default="", compare=False)
+
+
+def language_of(text: str) -> str:
+    return "zh" if HAN.search(text) else "en"
+
+
+def nlu_examples(path: Path) -> Dict[str, List[str]]:
+    """{intent or FAQ topic: its examples}, entity annotations removed."""
+    found: Dict[str, List[str]] = {}
+    for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+        if "intent" not in block:
+            continue
+        for line in str(block.get("examples", "")).splitlines():
+            text = line.strip()[2:].strip() if line.strip().startswith("- ") else ""
+            if text:
+                found.setdefault(block["intent"], []).append(ANNOTATION.sub(r"\1", text))
+    return found
+
+
+def responses(domain_dir: Path) -> Dict[str, Dict[str, str]]:
+    """{response name: {language: text}}: the default variant is Chinese, the one conditioned
+    on language = en is English."""
+    found: Dict[str, Dict[str, str]] = {}
+    for path in sorted(domain_dir.glob("*.yml")):
+        for name, variants in ((yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+                               .get("responses") or {}).items():
+            for variant in variants:
+                language = "zh"
+                for condition in variant.get("condition") or []:
+                    if condition.get("name") == "language":
+                        language = condition.get("value")
+                if variant.get("text"):
+                    found.setdefault(name, {}).setdefault(language, variant["text"])
+    return found
+
+
+def rule_actions(paths: Iterable[Path]) -> Dict[str, str]:
+    """{intent: the action an unconditional rule runs for it}."""
+    found: Dict[str, str] = {}
+    for path in paths:
+        for rule in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules", []):
+            steps = rule.get("steps") or []
+            if rule.get("condition") or len(steps) < 2 or "intent" not in steps[0]:
+                continue
+            found.setdefault(steps[0]["intent"], steps[1].get("action"))
+    return found
+
+
+def knowledge_answers(knowledge_dir: Path) -> Dict[str, Dict[str, object]]:
+    """{entry id: {"answers": {language: answer}, "near_faq": topic or None}}."""
+    found: Dict[str, Dict[str, object]] = {}
+    for path in sorted(knowledge_dir.glob("*.yml")):
+        for entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("entries", []):
+            found[entry["id"]] = {
+                "answers": {language: entry[language]["answer"] for language in ("zh", "en")
+                            if language in entry},
+                "near_faq": entry.get("near_faq")}
+    return found
+
+
+def load_cases(root: Path = PROJECT_ROOT) -> List[Case]:
+    replies = responses(root / "bot" / "domain")
+    actions = rule_actions([root / "bot" / "data" / name for name in ("rules.yml", "forms.yml")])
+    cases: List[Case] = []
+
+    def faq_answer(topic: str, language: str) -> str:
+        texts = replies.get(f"utter_{topic}", {})
+        return texts.get(language) or texts.get("zh", "")
+
+    for topic, texts in nlu_examples(root / "nlu" / "test" / "faq.yml").items():
+        for text in texts:
+            language = language_of(text)
+            cases.append(Case("faq", language, text, answers=(faq_answer(topic, language),),
+                              expected=topic, source="nlu/test/faq.yml"))
+
+    entries = knowledge_answers(root / "retriever" / "knowledge")
+    for path in sorted((root / "retriever" / "heldout").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            entry = entries[item["id"]]
+            language = item["lang"]
+            answers = {entry["answers"].get(language) or next(iter(entry["answers"].values()))}
+            if entry["near_faq"]:
+                answers.add(faq_answer(str(entry["near_faq"]), language))
+            cases.append(Case("knowledge", language, item["question"],
+                              answers=tuple(sorted(a for a in answers if a)),
+                              expected=item["id"], source=str(path.relative_to(root)),
+                              also=(str(entry["near_faq"]),) if entry["near_faq"] else ()))
+
+    intents = nlu_examples(root / "nlu" / "test" / "intents.yml")
+    for intent in ACCOUNT_INTENTS:
+        for text in intents.get(intent, []):
+            for kind, customer in (("account", CUSTOMER), ("account_visitor", None)):
+                cases.append(Case(kind, language_of(text), text, customer=customer,
+                                  action=actions[intent], expected=intent,
+                                  figure=FIGURES.get(intent) if customer else None,
+                                  source="nlu/test/intents.yml"))
+    for intent in SMALL_TALK_INTENTS:
+        for text in intents.get(intent, []):
+            cases.append(Case("small_talk", language_of(text), text, action=actions[intent],
+                              expected=intent, source="nlu/test/intents.yml"))
+
+    for text in intents.get("out_of_scope", []):
+        cases.append(Case("unanswerable", language_of(text), text, expected="out_of_scope",
+                          source="nlu/test/intents.yml"))
+    for path in sorted((root / "e2e" / "questions").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                item = json.loads(line)
+                cases.append(Case("unanswerable", item["lang"], item["question"],
+                                  expected=item.get("topic", ""),
+                                  source=str(path.relative_to(root))))
+    return cases

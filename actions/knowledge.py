@@ -138,6 +138,11 @@ def say_answer(dispatcher: CollectingDispatcher, found: Found, language: str) ->
         dispatcher.utter_message(text=answer_text(found, language))
 
 
+# In the questionnaire only A-D answers: a message there that the decision cannot answer as a
+# question ("I'm 40 years old") is an answer to the question asked, so say what is accepted.
+NOT_A_QUESTION_IN = {"risk_form": "utter_risk_answer_invalid"}
+
+
 class ActionAnswerQuestion(Action):
     def __init__(self, client: Optional[KnowledgeClient] = None) -> None:
         self.client: KnowledgeClient = client or HttpKnowledgeClient()
@@ -175,6 +180,9 @@ class ActionAnswerQuestion(Action):
                             "None of these: talk to a person", "payload": "/request_human"})
             dispatcher.utter_message(text="您是想问下面哪个问题？" if language == "zh" else
                                      "Did you mean one of these?", buttons=buttons)
+        elif (tracker.active_loop or {}).get("name") in NOT_A_QUESTION_IN:
+            dispatcher.utter_message(
+                response=NOT_A_QUESTION_IN[(tracker.active_loop or {})["name"]])
         else:
             dispatcher.utter_message(response="utter_kb_dont_know")
         return []

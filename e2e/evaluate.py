@@ -52,13 +52,14 @@ TARGETS = [
 # the figures measured when the decision landed, less a little for run-to-run spread. The
 # targets above are where it must get to; where a floor is below its target, the target is
 # still open (README).
-FLOORS = [
-    ("all", "wrong", "<=", 0.03),
-    ("knowledge", "right", ">=", 0.30),
-    ("faq", "right", ">=", 0.80),
+FLOORS = [  # measured at landing (issue 14): wrong 2.9 / 2.4 %, knowledge right 30.5 / 48.9 %,
+    # FAQ right 85.6 / 85.7 %, account right 93.9 / 93.3 %, unanswerable wrong 6.5 / 4.0 %
+    ("all", "wrong", "<=", 0.035),
+    ("knowledge", "right", ">=", 0.27),
+    ("faq", "right", ">=", 0.82),
     ("account", "right", ">=", 0.90),
     ("account_visitor", "right", ">=", 0.90),
-    ("unanswerable", "wrong", "<=", 0.10),
+    ("unanswerable", "wrong", "<=", 0.09),
 ]
 _SPACE = re.compile(r"\s+")
 

@@ -28,7 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from actions.language import detect_language  # noqa: E402
 
-TARGETS = {"intent_macro_f1": 0.95}
+# Was 0.95 before knowledge_question (issue 14): teaching Rasa the knowledge base's territory
+# costs about 2 points here (a few account requests filed as questions) and is a large win end
+# to end (e2e/, README), which is what decides.
+TARGETS = {"intent_macro_f1": 0.92}
 # The intents that all go to the one answer decision (actions/knowledge.py): which curated FAQ
 # topic or knowledge-base entry answers is the retriever's call, measured end to end (e2e/), so
 # telling these apart is no mistake of Rasa's. intent_macro_f1 counts them as one, "question";

@@ -140,3 +140,13 @@ def test_a_topic_the_serving_model_was_not_trained_on_is_not_said_yet():
     (message,) = run(FakeRetriever(SearchResult("suggest", [EARLY_REPAYMENT, SETTLEMENT])), "还",
                      domain=unknown)
     assert [b["title"] for b in message["buttons"]][:-1] == ["贷款还清后怎么开结清证明？"]
+
+
+def test_in_the_questionnaire_what_is_no_question_is_told_the_answers_it_takes():
+    latest = {"text": "I'm 40 years old", "intent": {"name": "faq_loan"}, "entities": []}
+    tracker = Tracker("c-1", {"language": "en"}, latest, [], False, None,
+                      {"name": "risk_form"}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionAnswerQuestion(FakeRetriever(SearchResult("none", []))).run(
+        dispatcher, tracker, DOMAIN))
+    assert dispatcher.messages[0]["response"] == "utter_risk_answer_invalid"

@@ -41,12 +41,15 @@ logger = logging.getLogger(__name__)
 TURN_SECONDS = 4.5
 STOPPED = "form_stopped"
 SUMMARY = "confirmation_summary"
+# Several products fit what the customer typed: the form's next question asks which.
+CHOICES = "product_choices"
 # Messages with these intents are never read as an answer to the form's question.
 ASIDES = {
     "faq_wealth", "faq_loan", "faq_service", "cancel", "request_human", "help", "bot_challenge",
     "greet", "goodbye", "thank", "out_of_scope", "check_balance", "check_holdings", "check_loan",
     "check_repayment_schedule", "check_credit_limit", "list_transactions", "repay_loan",
     "buy_product", "redeem_product", "start_risk_assessment", "recommend_product", "freeze_card",
+    "knowledge_question",
 }
 _YES = {"是", "是的", "确认", "确定", "好", "好的", "对", "可以", "同意", "yes", "y", "confirm",
         "ok", "okay", "sure"}
@@ -149,6 +152,17 @@ class BankFormValidation(FormValidationAction, ABC):
                 tracker.slots[asked] = answer
         return events
 
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        """rasa-sdk keeps only the form's own slots; the products to ask between ride along
+        (the form then asks again, narrowed, instead of giving the turn to the rules)."""
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        extracted = tracker.slots_to_validate()
+        if CHOICES in extracted:
+            events.append(SlotSet(CHOICES, extracted[CHOICES]))
+        return events
+
     def read_amount(self, tracker: Tracker, slot: str) -> Dict[str, Any]:
         """extract_<amount slot>: the amount as text ("5000", "all")."""
         value = self.amount_answer(tracker, slot)
@@ -234,7 +248,7 @@ def say_refusal(dispatcher: CollectingDispatcher, error: BankRefused, language: 
 def form_reset(domain: DomainDict, form: str) -> List[EventType]:
     """Empties the form's slots, the summary and the stop flag, after it ends either way."""
     slots = (domain.get("forms", {}).get(form, {}) or {}).get("required_slots", [])
-    return [SlotSet(slot, None) for slot in [*slots, SUMMARY, STOPPED]]
+    return [SlotSet(slot, None) for slot in [*slots, SUMMARY, STOPPED, CHOICES]]
 
 
 def ask_again(slot: str) -> Dict[str, Any]:

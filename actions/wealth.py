@@ -6,8 +6,9 @@ the products the level allows. Every recommendation and purchase summary carries
 """
 
 from decimal import Decimal
-from typing import Any, List, Optional
+from typing import Any, List
 
+from rasa_sdk.events import SlotSet
 from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions import money
@@ -15,6 +16,7 @@ from actions.account import AccountAction
 from actions.amounts import ALL
 from actions.bank_client import BankRefused, Holding, Order, Product
 from actions.forms import (
+    CHOICES,
     STOPPED,
     SUMMARY,
     BankFormValidation,
@@ -26,6 +28,7 @@ from actions.forms import (
 )
 from actions.identity import customer_id
 from actions.language import reply_language
+from actions.product_names import ProductNames
 from actions.refusals import refusal_text
 
 RISK_NOTICE = {
@@ -65,25 +68,47 @@ def product_line(product: Product, language: str) -> str:
             f"from {minimum}")
 
 
-def _squash(text: str) -> str:
-    return "".join(text.lower().split())
+# A question about products while the form waits for one is answered by the rules, not read
+# (a bare name is an answer).
+QUESTION_INTENTS = {"faq_wealth", "faq_loan", "faq_service", "cancel"}
 
 
-def match_product(text: str, products: List[Any]) -> Optional[Any]:
-    """The product a short answer names: its code, or its name in either language."""
-    typed = _squash(text)
-    if not typed:
+async def read_product(form: BankFormValidation, tracker, slot: str, catalogue: List[Any]):
+    """The product this message names, for `slot`: Rasa's entity (a code once its synonyms
+    apply, else as typed) or the whole answer to "which product?"; read as customers type
+    names (actions/product_names.py). Several that fit are kept to ask which."""
+    codes = {getattr(item, "code", None) or item.product_code for item in catalogue}
+    names = ProductNames(catalogue)
+    value = form.entity(tracker, "product")
+    if value is not None:
+        found = [value.upper()] if value.upper() in codes else names.resolve(value)
+    elif tracker.get_slot(REQUESTED_SLOT) == slot:
+        if intent_of(tracker) not in QUESTION_INTENTS:
+            found = names.resolve(text_of(tracker))
+        else:  # a bare name answers the question even when Rasa hears an FAQ in it
+            code = names.is_name(text_of(tracker))
+            found = [code] if code else []
+    else:
+        return {}
+    if len(found) == 1:
+        return {slot: found[0], CHOICES: None}
+    if found:
+        return {CHOICES: found}
+    return {slot: value.upper()} if value else {}  # not ours: the validation says so
+
+
+def choices_asked(tracker, catalogue: List[Any], language: str):
+    """The question back when several products fit: those as buttons; None when none are kept."""
+    kept = tracker.get_slot(CHOICES) or []
+    offered = [item for item in catalogue
+               if (getattr(item, "code", None) or item.product_code) in kept]
+    if len(offered) < 2:
         return None
-    for product in products:
-        code = getattr(product, "code", None) or product.product_code
-        names = [code, product.name_zh, product.name_en]
-        if typed in {_squash(name) for name in names}:
-            return product
-    for product in products:  # a name inside a short answer: "买活期宝吧"
-        names = [product.name_zh, product.name_en]
-        if len(typed) <= 24 and any(_squash(name) in typed for name in names):
-            return product
-    return None
+    names = "、".join(product_name(p, language) for p in offered) if language == "zh" else \
+        ", ".join(product_name(p, language) for p in offered)
+    buttons = [{"title": product_name(p, language),
+                "payload": getattr(p, "code", None) or p.product_code} for p in offered]
+    return {"response": "utter_which_product", "names": names, "buttons": buttons}
 
 
 class ValidateBuyForm(BankFormValidation):
@@ -100,12 +125,7 @@ class ValidateBuyForm(BankFormValidation):
         return {}
 
     async def extract_buy_product(self, dispatcher, tracker, domain):
-        value = self.entity(tracker, "product")
-        if value is None and tracker.get_slot(REQUESTED_SLOT) == "buy_product" \
-                and intent_of(tracker) not in {"faq_wealth", "faq_loan", "faq_service", "cancel"}:
-            found = match_product(text_of(tracker), await self.client.products())
-            value = found.code if found else None
-        return {"buy_product": value.upper()} if value else {}
+        return await read_product(self, tracker, "buy_product", await self.client.products())
 
     async def validate_buy_product(self, value, dispatcher, tracker, domain):
         language = reply_language(tracker)
@@ -195,6 +215,10 @@ class ActionAskBuyProduct(AccountAction):
         return "action_ask_buy_product"
 
     async def answer(self, dispatcher, customer, language, tracker, domain):
+        narrowed = choices_asked(tracker, await self.client.products(), language)
+        if narrowed:
+            dispatcher.utter_message(**narrowed)
+            return [SlotSet(CHOICES, None)]
         suitable = await self.client.suitable_products(customer)
         lines = [("您想买哪款产品？适合您（" if language == "zh" else
                   "Which product would you like? Suitable for your level (")
@@ -247,13 +271,8 @@ class ValidateRedeemForm(BankFormValidation):
         return {}
 
     async def extract_redeem_product(self, dispatcher, tracker, domain):
-        value = self.entity(tracker, "product")
-        if value is None and tracker.get_slot(REQUESTED_SLOT) == "redeem_product" \
-                and intent_of(tracker) not in {"faq_wealth", "faq_loan", "faq_service", "cancel"}:
-            found = match_product(text_of(tracker),
-                                  (await self.client.holdings(customer_id(tracker))).holdings)
-            value = found.product_code if found else None
-        return {"redeem_product": value.upper()} if value else {}
+        holdings = (await self.client.holdings(customer_id(tracker))).holdings
+        return await read_product(self, tracker, "redeem_product", holdings)
 
     async def validate_redeem_product(self, value, dispatcher, tracker, domain):
         language = reply_language(tracker)
@@ -327,6 +346,10 @@ class ActionAskRedeemProduct(AccountAction):
 
     async def answer(self, dispatcher, customer, language, tracker, domain):
         holdings = (await self.client.holdings(customer)).holdings
+        narrowed = choices_asked(tracker, holdings, language)
+        if narrowed:
+            dispatcher.utter_message(**narrowed)
+            return [SlotSet(CHOICES, None)]
         buttons = [{"title": product_name(h, language), "payload": h.product_code}
                    for h in holdings]
         dispatcher.utter_message(response="utter_ask_redeem_product", buttons=buttons)
@@ -382,6 +405,10 @@ class ActionRecommendProduct(AccountAction):
         return "action_recommend_product"
 
     async def answer(self, dispatcher, customer, language, tracker, domain):
+        narrowed = choices_asked(tracker, await self.client.products(), language)
+        if narrowed:
+            dispatcher.utter_message(**narrowed)
+            return [SlotSet(CHOICES, None)]
         suitable = await self.client.suitable_products(customer)
         head = (f"根据您的风险测评结果（{level_words(suitable.level, language)}），适合您的产品有："
                 if language == "zh" else

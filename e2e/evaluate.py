@@ -52,14 +52,18 @@ TARGETS = [
 # the figures measured when the decision landed, less a little for run-to-run spread. The
 # targets above are where it must get to; where a floor is below its target, the target is
 # still open (README).
-FLOORS = [  # measured at landing (issue 14): wrong 2.9 / 2.4 %, knowledge right 30.5 / 48.9 %,
-    # FAQ right 85.6 / 85.7 %, account right 93.9 / 93.3 %, unanswerable wrong 6.5 / 4.0 %
+FLOORS = [  # measured at landing (issue 14) and again on 2026-12-04 with a model trained anew
+    # (zh / en): wrong 2.9 / 2.4 and 2.9 / 2.1 %, knowledge right 30.5 / 48.9 and 31.7 / 47.3 %,
+    # declined 28.2 / 18.3 (suggestion bar at 10 % of strays) and 10.8 / 8.4 % (at 20 %), FAQ
+    # right 85.6 / 85.7 and 87.6 / 85.7 %, account right 93.9 / 93.3 both times, unanswerable
+    # wrong 6.5 / 4.0 and 8.9 / 4.0 % (training alone moves it by 3 of 123 questions)
     ("all", "wrong", "<=", 0.035),
     ("knowledge", "right", ">=", 0.27),
+    ("knowledge", "declined", "<=", 0.15),
     ("faq", "right", ">=", 0.82),
     ("account", "right", ">=", 0.90),
     ("account_visitor", "right", ">=", 0.90),
-    ("unanswerable", "wrong", "<=", 0.09),
+    ("unanswerable", "wrong", "<=", 0.11),
 ]
 _SPACE = re.compile(r"\s+")
 

@@ -195,6 +195,22 @@ def test_buy_below_minimum_then_an_faq_then_no(conversation, fresh_bank):
     assert fresh_bank("C001", "/balance")["balance"] == "52380.25"
 
 
+def test_buy_products_named_as_customers_type_them(conversation, fresh_bank):
+    say = conversation("C001")
+    assert "适合您" in say("我要买理财")
+    assert "多少" in say("稳赢90天")  # a homophone of 稳盈90天
+    summary = say("2000")
+    assert "稳盈90天（WM002）" in summary and "¥2,000.00" in summary
+    assert "没有任何变动" in say("不要")
+    say = conversation("C001")
+    say("i'd like to buy a wealth product")
+    assert "Which one do you mean" in say("daily cash or steady?")
+    assert buttons(say) == ["WM001", "WM002"]
+    assert "How much" in say("stedy 90")
+    say("cancel")
+    assert fresh_bank("C001", "/balance")["balance"] == "52380.25"
+
+
 def test_redeem_all_of_daily_cash_zh(conversation, fresh_bank):
     say = conversation("C001")
     assert "¥12,000.00" in say("赎回活期宝")

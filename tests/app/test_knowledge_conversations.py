@@ -37,6 +37,10 @@ def test_the_knowledge_base_answers_what_the_nearest_faq_does_not(chat, message,
 @pytest.mark.parametrize("message, words", [
     ("逾期了罚息怎么算", ["1.5"]),
     ("how much is the penalty interest if I pay late", ["1.5"]),
+    # product names as customers type them: a homophone, a typo, a missing word
+    ("活期包的七日年化是多少", ["1.85%"]),
+    ("what's the 7-day yield of daily cahs", ["1.85%"]),
+    ("安欣债基的赎回费怎么收", ["1.5%"]),
 ])
 def test_a_curated_question_gets_its_curated_answer(chat, message, words):
     shown = texts(chat(new_sender(), message))

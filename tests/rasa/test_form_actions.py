@@ -34,6 +34,8 @@ from actions.handoff import ActionRequestHuman
 from actions.repayment import ActionRepayLoan, ValidateRepayForm
 from actions.risk import ActionSubmitRiskAssessment, ValidateRiskForm
 from actions.wealth import (
+    ActionAskBuyProduct,
+    ActionAskRedeemProduct,
     ActionBuyProduct,
     ActionRecommendProduct,
     ValidateBuyForm,
@@ -329,11 +331,60 @@ def test_below_the_minimum_is_explained():
 
 def test_a_product_named_in_a_short_answer():
     slots, _, _ = run(ValidateBuyForm(FormBank()), tracker(
-        "活期宝", intent="faq_wealth", active_loop="buy_form", requested="buy_product"))
-    assert "buy_product" not in slots  # an FAQ intent is left to the rules
+        "活期宝最低买多少", intent="faq_wealth", active_loop="buy_form", requested="buy_product"))
+    assert "buy_product" not in slots  # a question is left to the rules
+    slots, _, _ = run(ValidateBuyForm(FormBank()), tracker(  # a bare name is an answer
+        "活期包", intent="faq_wealth", active_loop="buy_form", requested="buy_product"))
+    assert slots["buy_product"] == "WM001"
     slots, _, _ = run(ValidateBuyForm(FormBank()), tracker(
         "Daily Cash", intent="nlu_fallback", active_loop="buy_form", requested="buy_product"))
     assert slots["buy_product"] == "WM001"
+
+
+@pytest.mark.parametrize("typed, language, code", [
+    ("稳赢", "zh", "WM002"), ("活期包吧", "zh", "WM001"), ("均衡混合基金", "zh", "WM004"),
+    ("stedy 90", "en", "WM002"), ("balanced", "en", "WM004"), ("wm 001", "en", "WM001"),
+])
+def test_a_product_named_as_customers_type_it(typed, language, code):
+    slots, _, _ = run(ValidateBuyForm(FormBank()), tracker(
+        typed, intent="nlu_fallback", active_loop="buy_form", requested="buy_product",
+        language=language))
+    assert slots["buy_product"] == code
+    slots, _, _ = run(ValidateBuyForm(FormBank()), tracker(  # as Rasa's entity, not a synonym
+        f"buy 2000 of {typed}", intent="buy_product", active_loop="buy_form", language=language,
+        entities=[("product", typed)]))
+    assert slots["buy_product"] == code
+
+
+def test_an_answer_fitting_several_products_is_asked_back_with_only_those():
+    bank = FormBank()
+    slots, _, _ = run(ValidateBuyForm(bank), tracker(
+        "活期宝还是稳盈", intent="nlu_fallback", active_loop="buy_form", requested="buy_product"))
+    assert "buy_product" not in slots and slots["product_choices"] == ["WM001", "WM002"]
+    slots, _, messages = run(ActionAskBuyProduct(bank), tracker(
+        "活期宝还是稳盈", intent="nlu_fallback", active_loop="buy_form", requested="buy_product",
+        slots={"product_choices": ["WM001", "WM002"]}))
+    assert messages[0]["response"] == "utter_which_product"
+    assert messages[0]["names"] == "活期宝（WM001）、稳盈90天（WM002）"
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["WM001", "WM002"]
+    assert slots == {"product_choices": None}
+    _, said, _ = run(ActionAskBuyProduct(bank), tracker(  # no choice kept: the suitable list
+        "买理财", intent="buy_product", active_loop="buy_form", requested="buy_product"))
+    assert "适合您" in said
+
+
+def test_a_redemption_reads_names_among_the_holdings_only():
+    bank = FormBank()  # C001 holds Daily Cash and Balanced Mix Fund
+    slots, _, _ = run(ValidateRedeemForm(bank), tracker(
+        "均衡", intent="nlu_fallback", active_loop="redeem_form", requested="redeem_product"))
+    assert slots["redeem_product"] == "WM004"
+    slots, said, _ = run(ValidateRedeemForm(bank), tracker(
+        "稳赢90天", intent="nlu_fallback", active_loop="redeem_form", requested="redeem_product"))
+    assert not slots.get("redeem_product")  # named, but not held: not read as an answer
+    _, _, messages = run(ActionAskRedeemProduct(bank), tracker(
+        "赎回", intent="redeem_product", active_loop="redeem_form", requested="redeem_product",
+        slots={"product_choices": ["WM001", "WM004", "WM002"]}))
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["WM001", "WM004"]
 
 
 def test_the_purchase_itself_carries_the_risk_notice():

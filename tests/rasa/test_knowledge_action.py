@@ -4,6 +4,7 @@ with a person offered, and the retriever down."""
 
 import asyncio
 import json
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -17,7 +18,15 @@ from actions.knowledge import (
     KnowledgeUnavailable,
     SearchResult,
 )
+from actions.product_names import Catalogue
 from actions.settings import Settings
+
+CATALOGUE = [SimpleNamespace(code="WM001", name_zh="活期宝", name_en="Daily Cash"),
+             SimpleNamespace(code="WM002", name_zh="稳盈90天", name_en="Steady 90")]
+
+
+async def the_products():
+    return CATALOGUE
 
 SETTLEMENT = Found("ln-settlement-certificate", "贷款还清后怎么开结清证明？",
                    "在App贷款页面下载结清证明。", "demo bank policy")
@@ -44,13 +53,57 @@ class FakeRetriever:
         return {"ln-settlement-certificate": SETTLEMENT}.get(entry_id)
 
 
-def run(client, text, language="zh", entities=(), intent="nlu_fallback", domain=None):
+def run(client, text, language="zh", entities=(), intent="nlu_fallback", domain=None,
+        products=the_products):
     latest = {"text": text, "intent": {"name": intent},
               "entities": [{"entity": name, "value": value} for name, value in entities]}
     tracker = Tracker("c-1", {"language": language}, latest, [], False, None, {}, "action_listen")
     dispatcher = CollectingDispatcher()
-    asyncio.run(ActionAnswerQuestion(client).run(dispatcher, tracker, domain or DOMAIN))
+    action = ActionAnswerQuestion(client, Catalogue(products))
+    asyncio.run(action.run(dispatcher, tracker, domain or DOMAIN))
     return dispatcher.messages
+
+
+@pytest.mark.parametrize("typed, language, entities, searched", [
+    ("活期包的七日年化是多少", "zh", [], "活期宝的七日年化是多少"),
+    ("what's the yield on daily cahs", "en", [], "what's the yield on Daily Cash"),
+    ("稳盈能提前赎回吗", "zh", [{"entity": "product", "value": "WM002", "start": 0, "end": 2}],
+     "稳盈90天能提前赎回吗"),
+    ("活期存款利率多少", "zh", [], "活期存款利率多少"),  # a common word, not the product
+])
+def test_product_names_are_searched_as_the_bank_writes_them(typed, language, entities,
+                                                             searched):
+    client = FakeRetriever(SearchResult("answer", [SETTLEMENT]))
+    latest = {"text": typed, "intent": {"name": "faq_wealth"}, "entities": entities}
+    tracker = Tracker("c-1", {"language": language}, latest, [], False, None, {},
+                      "action_listen")
+    asyncio.run(ActionAnswerQuestion(client, Catalogue(the_products)).run(
+        CollectingDispatcher(), tracker, DOMAIN))
+    assert client.calls == [("search", searched, language, "faq_wealth")]
+
+
+def test_with_the_account_service_down_the_question_is_searched_as_typed():
+    async def down():
+        raise ConnectionError("account service down")
+
+    client = FakeRetriever(SearchResult("answer", [SETTLEMENT]))
+    messages = run(client, "活期包的七日年化是多少", products=down)
+    assert client.calls == [("search", "活期包的七日年化是多少", "zh", "nlu_fallback")]
+    assert "结清证明" in messages[0]["text"]
+
+
+def test_the_product_names_are_asked_for_again_only_after_a_while():
+    asked, now = [], [0.0]
+
+    async def fetch():
+        asked.append(now[0])
+        return CATALOGUE
+
+    catalogue = Catalogue(fetch, seconds=300, clock=lambda: now[0])
+    for moment in (0.0, 10.0, 299.0, 300.0, 301.0):
+        now[0] = moment
+        assert asyncio.run(catalogue.names()).resolve("活期包") == ["WM001"]
+    assert asked == [0.0, 300.0]
 
 
 def test_a_sure_answer_comes_with_its_source_in_the_customers_words():
@@ -147,6 +200,7 @@ def test_in_the_questionnaire_what_is_no_question_is_told_the_answers_it_takes()
     tracker = Tracker("c-1", {"language": "en"}, latest, [], False, None,
                       {"name": "risk_form"}, "action_listen")
     dispatcher = CollectingDispatcher()
-    asyncio.run(ActionAnswerQuestion(FakeRetriever(SearchResult("none", []))).run(
+    asyncio.run(ActionAnswerQuestion(FakeRetriever(SearchResult("none", [])),
+                                     Catalogue(the_products)).run(
         dispatcher, tracker, DOMAIN))
     assert dispatcher.messages[0]["response"] == "utter_risk_answer_invalid"

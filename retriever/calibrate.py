@@ -12,6 +12,13 @@ differently), so the retriever calibrates whatever it indexes, every time the in
 - each held-out text is asked as a question of that smaller index, and so is every out-of-scope
   training example (nlu/train/out_of_scope.yml: weather, jokes, other banks...), which must never
   be answered;
+- where the knowledge base comes with questions written as customers type them, for calibration
+  only (retriever/calibration/*.jsonl: an entry's id, or none for a question the bank cannot
+  answer), an entry with such questions is probed by them instead of its paraphrases (rewordings
+  of the entry's own question are harder to place than customers' questions, which tell their
+  situation), and the unanswerable ones are asked as out-of-scope questions. Only on request
+  for now (`--questions retriever/calibration`): the service keeps the paraphrase split until
+  the end-to-end evaluation has measured the lower thresholds these give (issue 14);
 - answer and margin: among the pairs whose answers are right at least `precision` of the time in
   each language (an out-of-scope question answered counts as wrong), the one that answers most;
 - agreed answer and margin: the same at `agreed_precision` (0.85), used when Rasa's intent
@@ -25,6 +32,7 @@ model, texts and settings give the same thresholds.
 """
 
 import argparse
+import json
 import sys
 import zlib
 from dataclasses import dataclass, field, replace
@@ -39,6 +47,31 @@ from retriever.search import Searcher, Thresholds, language_of
 
 HELD_OUT_EVERY = 5
 MARGINS = tuple(round(0.005 * step, 3) for step in range(25))
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question as a customer would type it, kept for calibration only: the entry whose answer
+    is right, or None when nothing the bank has answers it."""
+    text: str
+    entry: Optional[str]
+
+
+def customer_questions(paths: Sequence[Path]) -> List[Asked]:
+    """The calibration questions in JSONL files ({"question": ..., "id": ...}; no id: the bank
+    cannot answer it); a folder means every *.jsonl in it."""
+    files: List[Path] = []
+    for path in paths:
+        files += sorted(path.glob("*.jsonl")) if path.is_dir() else [path] if path.exists() else []
+    asked = []
+    for path in files:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                item = json.loads(line)
+                if not isinstance(item.get("question"), str) or not item["question"].strip():
+                    raise ValueError(f"{path.name} line {number}: needs a question")
+                asked.append(Asked(item["question"].strip(), item.get("id") or None))
+    return asked
 
 
 def held_out(text: str) -> bool:
@@ -92,9 +125,15 @@ def _choose(right: np.ndarray, top: np.ndarray, lead: np.ndarray, language: np.n
 
 def calibrate(entries: Sequence[kb.Entry], encoder, lexical_weight: float, strays: List[str],
               cache: Optional[Dict[str, np.ndarray]] = None, precision: float = 0.95,
-              stray_rate: float = 0.1, agreed_precision: Optional[float] = 0.85) -> Calibration:
+              stray_rate: float = 0.1, agreed_precision: Optional[float] = 0.85,
+              questions: Sequence[Asked] = ()) -> Calibration:
     cache = cache if cache is not None else {}
     kept, probes = split(entries)
+    known = {entry.id for entry in entries}
+    asked = [(q.text, q.entry) for q in questions if q.entry in known]
+    probed = {entry for _, entry in asked}
+    probes = [(text, owner) for text, owner in probes if owner not in probed] + asked
+    strays = list(strays) + [q.text for q in questions if q.entry is None]
     searcher = Searcher(list(kept), encoder, lexical_weight, cache)
     texts = [text for text, _ in probes] + list(strays)
     if encoder is not None:
@@ -175,6 +214,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--without-faq", action="store_true",
                         help="leave the project's curated FAQ topics out of the index")
     parser.add_argument("--model", type=Path, default=settings.retriever_model_dir)
+    parser.add_argument("--questions", type=Path, nargs="*", default=[],
+                        help="calibration questions as customers type them (JSONL files or "
+                             "folders, e.g. retriever/calibration)")
     args = parser.parse_args(argv)
     tuning = load_tuning(settings.retriever_config)
     entries = (kb.import_jsonl(args.kb_jsonl.read_text(encoding="utf-8").splitlines())
@@ -183,7 +225,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         entries += faq.load_topics(settings.training_data_dir)
     found = calibrate(entries, default_encoder(settings, args.model), tuning.lexical_weight,
                       out_of_scope_examples(settings.training_data_dir), None,
-                      tuning.precision, tuning.stray_rate, tuning.agreed_precision)
+                      tuning.precision, tuning.stray_rate, tuning.agreed_precision,
+                      customer_questions(args.questions))
     t = found.thresholds
     print(f"{len(entries)} entries; thresholds: answer {t.answer}, margin {t.margin}; with "
           f"Rasa agreeing {t.agreed_answer}, margin {t.agreed_margin}; suggest {t.suggest} "

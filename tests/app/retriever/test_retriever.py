@@ -341,6 +341,35 @@ def test_calibration_answers_what_its_held_out_split_shows_it_answers_right(monk
     assert found.thresholds.answer > found.thresholds.suggest
 
 
+def test_customer_questions_probe_their_entries_and_unanswerable_ones_are_strays(tmp_path):
+    from retriever import calibrate
+
+    words = ["transfer", "insurance", "certificate", "activation", "statement", "exchange"]
+    entries = [kb.Entry(f"e{n}", "test", "", {"en": kb.Side(
+        f"how about {word}", f"answer {n}", [f"{word} please", f"my {word}"])})
+        for n, word in enumerate(words)]
+    (tmp_path / "asked.jsonl").write_text(
+        '{"id": "e0", "question": "sent a transfer yesterday, where is it", "lang": "en"}\n'
+        '{"id": "gone", "question": "an entry since deleted", "lang": "en"}\n\n'
+        '{"question": "do you do mortgages", "lang": "en", "topic": "mortgage"}\n',
+        encoding="utf-8")
+    asked = calibrate.customer_questions([tmp_path, tmp_path / "missing.jsonl"])
+    assert asked == [calibrate.Asked("sent a transfer yesterday, where is it", "e0"),
+                     calibrate.Asked("an entry since deleted", "gone"),
+                     calibrate.Asked("do you do mortgages", None)]
+    plain = calibrate.calibrate(entries, FakeEncoder(), 0.1, ["what is the weather like"])
+    found = calibrate.calibrate(entries, FakeEncoder(), 0.1, ["what is the weather like"],
+                                questions=asked)
+    # e0 is probed by its customer's question instead of its held-out paraphrases; the question
+    # for a deleted entry is left out; the unanswerable one joins the out-of-scope questions.
+    e0_probes = sum(calibrate.held_out(p) for p in entries[0].sides["en"].paraphrases)
+    assert found.figures["en"]["questions"] == plain.figures["en"]["questions"] - e0_probes + 1
+    assert found.figures["out_of_scope"]["questions"] == 2
+    (tmp_path / "bad.jsonl").write_text('{"id": "e0"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="bad.jsonl line 1"):
+        calibrate.customer_questions([tmp_path / "bad.jsonl"])
+
+
 def test_the_calibration_split_is_stable_and_never_the_question():
     from retriever.calibrate import held_out, split
 

@@ -56,11 +56,13 @@ FLOORS = [  # measured at landing (issue 14) and again on 2026-12-04 with a mode
     # (zh / en): wrong 2.9 / 2.4 and 2.9 / 2.1 %, knowledge right 30.5 / 48.9 and 31.7 / 47.3 %,
     # declined 28.2 / 18.3 (suggestion bar at 10 % of strays) and 10.8 / 8.4 % (at 20 %), FAQ
     # right 85.6 / 85.7 and 87.6 / 85.7 %, account right 93.9 / 93.3 both times, unanswerable
-    # wrong 6.5 / 4.0 and 8.9 / 4.0 % (training alone moves it by 3 of 123 questions)
+    # wrong 6.5 / 4.0 and 8.9 / 4.0 % (training alone moves it by 3 of 123 questions); with the
+    # customers' calibration questions and DIET at 50 epochs (2026-12-04): knowledge right
+    # 41.7 / 55.7 %, FAQ right 88.8 / 87.9 %, unanswerable wrong 9.8 / 5.7 %
     ("all", "wrong", "<=", 0.035),
-    ("knowledge", "right", ">=", 0.27),
+    ("knowledge", "right", ">=", 0.38),
     ("knowledge", "declined", "<=", 0.15),
-    ("faq", "right", ">=", 0.82),
+    ("faq", "right", ">=", 0.85),
     ("account", "right", ">=", 0.90),
     ("account_visitor", "right", ">=", 0.90),
     ("unanswerable", "wrong", "<=", 0.11),

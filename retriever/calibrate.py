@@ -16,9 +16,9 @@ differently), so the retriever calibrates whatever it indexes, every time the in
   only (retriever/calibration/*.jsonl: an entry's id, or none for a question the bank cannot
   answer), an entry with such questions is probed by them instead of its paraphrases (rewordings
   of the entry's own question are harder to place than customers' questions, which tell their
-  situation), and the unanswerable ones are asked as out-of-scope questions. Only on request
-  for now (`--questions retriever/calibration`): the service keeps the paraphrase split until
-  the end-to-end evaluation has measured the lower thresholds these give (issue 14);
+  situation), and the unanswerable ones are asked as out-of-scope questions. The folder is
+  `calibration.questions` in retriever/config.yml; `--questions` with no file calibrates on the
+  paraphrases alone;
 - answer and margin: among the pairs whose answers are right at least `precision` of the time in
   each language (an out-of-scope question answered counts as wrong), the one that answers most;
 - agreed answer and margin: the same at `agreed_precision` (0.85), used when Rasa's intent
@@ -101,14 +101,18 @@ class Calibration:
 
 def _choose(right: np.ndarray, top: np.ndarray, lead: np.ndarray, language: np.ndarray,
             stray_top: np.ndarray, stray_lead: np.ndarray, stray_language: np.ndarray,
-            precision: float) -> tuple:
-    """(answer, margin) that answers the most probes with precision >= `precision` per language."""
+            precision: float, inside: Optional[np.ndarray] = None,
+            stray_inside: Optional[np.ndarray] = None) -> tuple:
+    """(answer, margin) that answers the most probes with precision >= `precision` per language;
+    inside / stray_inside: which may be answered at all (nearer an answer than anything outside)."""
     best = (-1, float(top.max(initial=1.0)) + 1e-4, 0.0)
     candidates = np.unique(np.round(top, 3))
     for margin in MARGINS:
         for answer in candidates:
             answered = (top >= answer) & (lead >= margin)
             strays = (stray_top >= answer) & (stray_lead >= margin)
+            if inside is not None and stray_inside is not None:
+                answered, strays = answered & inside, strays & stray_inside
             fine = True
             for lang in ("zh", "en"):
                 mine = answered & (language == lang)
@@ -134,44 +138,47 @@ def calibrate(entries: Sequence[kb.Entry], encoder, lexical_weight: float, stray
     probed = {entry for _, entry in asked}
     probes = [(text, owner) for text, owner in probes if owner not in probed] + asked
     strays = list(strays) + [q.text for q in questions if q.entry is None]
-    searcher = Searcher(list(kept), encoder, lexical_weight, cache)
+    # The strays are also what the bank knows it does not serve (Searcher's outside); each is
+    # compared with the others, not with itself.
+    searcher = Searcher(list(kept), encoder, lexical_weight, cache, strays)
     texts = [text for text, _ in probes] + list(strays)
     if encoder is not None:
         missing = sorted({text for text in texts if text not in cache})
         if missing:
             cache.update(zip(missing, encoder.encode(missing), strict=True))
 
-    def ranking(text: str) -> list:
-        scores = searcher.lexical.scores(text)
-        if encoder is not None:
-            scores = searcher.vectors @ cache[text] + lexical_weight * scores
-        return searcher.ranked(scores, 2)
+    def ranking(text: str, stray: bool = False) -> tuple:
+        vector = cache[text] if encoder is not None else None
+        return (searcher.ranked(searcher.scores(text, vector), 2),
+                searcher.outside.score(text, vector, leave_out=text if stray else None))
 
     folded = {entry.id: entry.near_faq for entry in entries
               if entry.near_faq and any(e.id == entry.near_faq for e in entries)}
     rows = []
     for text, owner in probes:
-        hits = ranking(text)
+        hits, outside = ranking(text)
         rows.append((hits[0].entry.id == folded.get(owner, owner) if hits else False,
                      hits[0].score if hits else -1.0,
                      hits[0].score - hits[1].score if len(hits) > 1 else 1.0,
-                     language_of(text)))
+                     language_of(text), bool(hits) and hits[0].score > outside))
     stray_rows = []
     for text in strays:
-        hits = ranking(text)
+        hits, outside = ranking(text, stray=True)
         stray_rows.append((hits[0].score if hits else -1.0,
                            hits[0].score - hits[1].score if len(hits) > 1 else 1.0,
-                           language_of(text)))
-    right, top, lead, language = (np.array(c) for c in zip(*rows, strict=True)) if rows \
-        else (np.zeros(0, bool), np.zeros(0), np.zeros(0), np.zeros(0, str))
-    stray_top, stray_lead, stray_language = (np.array(c) for c in zip(*stray_rows, strict=True)) \
-        if stray_rows else (np.zeros(0), np.zeros(0), np.zeros(0, str))
+                           language_of(text), bool(hits) and hits[0].score > outside))
+    right, top, lead, language, inside = (np.array(c) for c in zip(*rows, strict=True)) \
+        if rows else (np.zeros(0, bool), np.zeros(0), np.zeros(0), np.zeros(0, str),
+                      np.zeros(0, bool))
+    stray_top, stray_lead, stray_language, stray_inside = (
+        np.array(c) for c in zip(*stray_rows, strict=True)) if stray_rows else (
+        np.zeros(0), np.zeros(0), np.zeros(0, str), np.zeros(0, bool))
     answer, margin = _choose(right, top, lead, language, stray_top, stray_lead, stray_language,
                              precision)
     suggest = round(float(min(answer, np.quantile(stray_top, 1 - stray_rate))), 4) \
         if len(stray_top) else answer
     agreed = _choose(right, top, lead, language, stray_top, stray_lead, stray_language,
-                     agreed_precision) if agreed_precision else (None, 0.0)
+                     agreed_precision, inside, stray_inside) if agreed_precision else (None, 0.0)
     thresholds = Thresholds(answer, suggest, margin, agreed[0], agreed[1])
     figures: Dict[str, dict] = {}
     answered = (top >= answer) & (lead >= margin)
@@ -214,11 +221,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--without-faq", action="store_true",
                         help="leave the project's curated FAQ topics out of the index")
     parser.add_argument("--model", type=Path, default=settings.retriever_model_dir)
-    parser.add_argument("--questions", type=Path, nargs="*", default=[],
+    parser.add_argument("--questions", type=Path, nargs="*",
                         help="calibration questions as customers type them (JSONL files or "
-                             "folders, e.g. retriever/calibration)")
+                             "folders; default: the folder retriever/config.yml names)")
     args = parser.parse_args(argv)
     tuning = load_tuning(settings.retriever_config)
+    questions = (customer_questions(args.questions) if args.questions is not None
+                 else tuning.customer_questions())
     entries = (kb.import_jsonl(args.kb_jsonl.read_text(encoding="utf-8").splitlines())
                if args.kb_jsonl else kb.load(args.knowledge))
     if not args.without_faq:
@@ -226,7 +235,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     found = calibrate(entries, default_encoder(settings, args.model), tuning.lexical_weight,
                       out_of_scope_examples(settings.training_data_dir), None,
                       tuning.precision, tuning.stray_rate, tuning.agreed_precision,
-                      customer_questions(args.questions))
+                      questions)
     t = found.thresholds
     print(f"{len(entries)} entries; thresholds: answer {t.answer}, margin {t.margin}; with "
           f"Rasa agreeing {t.agreed_answer}, margin {t.agreed_margin}; suggest {t.suggest} "

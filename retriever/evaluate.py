@@ -119,7 +119,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     chosen = tuning.fixed or calibrate(entries, encoder, tuning.lexical_weight,
                                        out_of_scope_examples(settings.training_data_dir), None,
                                        tuning.precision, tuning.stray_rate,
-                                       tuning.agreed_precision).thresholds
+                                       tuning.agreed_precision,
+                                       tuning.customer_questions()).thresholds
     report = {}
     for name, searcher in systems.items():
         thresholds = chosen if name == "retriever" else None

@@ -14,7 +14,7 @@ ranking covers both. What to do with the ranking (answer, suggest, say it does n
 
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Protocol, Sequence
+from typing import Dict, List, Optional, Protocol, Sequence, Tuple
 
 import numpy as np
 
@@ -70,17 +70,19 @@ class Decision:
 
 
 def decide(hits: List[Hit], thresholds: Thresholds, suggestions: int = 3,
-           intent: Optional[str] = None) -> Decision:
-    """hits: one per distinct answer, best first (Searcher.search); intent: what Rasa filed the
-    question under, if it did. A clear, confident best answers (with a lower bar when Rasa's
-    intent agrees); a close call or a middling score offers the candidates ("did you mean")."""
+           intent: Optional[str] = None, outside: float = float("-inf")) -> Decision:
+    """hits: one per distinct answer, best first (Searcher.read); intent: what Rasa filed the
+    question under, if it did; outside: how close the question is to what the bank does not
+    serve. A clear, confident best answers (with a lower bar when Rasa's intent agrees and the
+    question is nearer the answer than anything outside); a close call or a middling score
+    offers the candidates ("did you mean")."""
     if hits:
         lead = hits[0].score - (hits[1].score if len(hits) > 1 else float("-inf"))
         if hits[0].score >= thresholds.answer and lead >= thresholds.margin:
             return Decision("answer", hits[:1])
         if (thresholds.agreed_answer is not None and intent == group_of(hits[0].entry)
                 and hits[0].score >= thresholds.agreed_answer
-                and lead >= thresholds.agreed_margin):
+                and lead >= thresholds.agreed_margin and hits[0].score > outside):
             return Decision("answer", hits[:1])
     suggested = [hit for hit in hits[:suggestions] if hit.score >= thresholds.suggest]
     return Decision("suggest", suggested) if suggested else Decision("none", [])
@@ -90,7 +92,11 @@ class Searcher:
     """An index over a list of entries; build a new one when the knowledge base changes."""
 
     def __init__(self, entries: List[Entry], encoder: Optional[TextEncoder],
-                 lexical_weight: float, cache: Optional[Dict[str, np.ndarray]] = None) -> None:
+                 lexical_weight: float, cache: Optional[Dict[str, np.ndarray]] = None,
+                 outside: Sequence[str] = ()) -> None:
+        """outside: questions the bank does not serve (other banks, services it does not
+        offer), indexed apart: how close a question comes to them is `Searcher.read`'s second
+        figure."""
         self.entries, self.encoder, self.lexical_weight = entries, encoder, lexical_weight
         texts: List[str] = []
         owners: List[int] = []
@@ -113,21 +119,27 @@ class Searcher:
                 self.cache.update(zip(missing, encoder.encode(missing), strict=True))
             self.vectors = (np.stack([self.cache[text] for text in texts]) if texts else
                             np.zeros((0, encoder.dimension), dtype=np.float32))
+        self.outside = Outside(list(outside), encoder, lexical_weight, self.cache)
 
-    def scores(self, query: str) -> np.ndarray:
-        """The fused score of every indexed text."""
+    def scores(self, query: str, vector: Optional[np.ndarray] = None) -> np.ndarray:
+        """The fused score of every indexed text (vector: the question's, if already encoded)."""
         lexical = self.lexical.scores(query)
         if self.encoder is None:
             return lexical
-        dense = self.vectors @ self.encoder.encode_question(query)
-        return dense + self.lexical_weight * lexical
+        if vector is None:
+            vector = self.encoder.encode_question(query)
+        return self.vectors @ vector + self.lexical_weight * lexical
 
     def search(self, query: str, top_k: int = 5) -> List[Hit]:
         """The best `top_k` answers: one hit per distinct answer, an entry that restates a
         curated FAQ topic (near_faq) counting as that topic."""
-        if not self.entries:
-            return []
-        return self.ranked(self.scores(query), top_k)
+        return self.read(query, top_k)[0]
+
+    def read(self, query: str, top_k: int = 5) -> Tuple[List[Hit], float]:
+        """(the best `top_k` answers, the question's best score among the questions outside)."""
+        vector = self.encoder.encode_question(query) if self.encoder is not None else None
+        hits = self.ranked(self.scores(query, vector), top_k) if self.entries else []
+        return hits, self.outside.score(query, vector)
 
     def ranked(self, scores: np.ndarray, top_k: int) -> List[Hit]:
         best = np.full(len(self.entries), -np.inf, dtype=np.float32)
@@ -137,3 +149,34 @@ class Searcher:
             best[entry] = -np.inf
         top = np.argsort(-best)[:top_k]
         return [Hit(self.entries[i], float(best[i])) for i in top if np.isfinite(best[i])]
+
+
+class Outside:
+    """Questions the bank does not serve, scored like the entries' texts (fused cosine)."""
+
+    def __init__(self, texts: List[str], encoder: Optional[TextEncoder], lexical_weight: float,
+                 cache: Dict[str, np.ndarray]) -> None:
+        self.texts, self.encoder, self.lexical_weight = texts, encoder, lexical_weight
+        self.lexical = LexicalIndex(texts)
+        if encoder is not None and texts:
+            missing = sorted({text for text in texts if text not in cache})
+            if missing:
+                cache.update(zip(missing, encoder.encode(missing), strict=True))
+            self.vectors = np.stack([cache[text] for text in texts])
+
+    def scores(self, query: str, vector: Optional[np.ndarray]) -> np.ndarray:
+        lexical = self.lexical.scores(query)
+        if self.encoder is None or vector is None:
+            return lexical
+        return self.vectors @ vector + self.lexical_weight * lexical
+
+    def score(self, query: str, vector: Optional[np.ndarray] = None,
+              leave_out: Optional[str] = None) -> float:
+        """The best score among the outside questions (leave_out: not counting that one, so a
+        calibration question is not matched with itself)."""
+        if not self.texts:
+            return float("-inf")
+        scores = self.scores(query, vector)
+        if leave_out is not None:
+            scores = np.where(np.array([t == leave_out for t in self.texts]), -np.inf, scores)
+        return float(scores.max())

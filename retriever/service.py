@@ -28,7 +28,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from retriever import faq, kb
-from retriever.calibrate import Calibration, calibrate, out_of_scope_examples
+from retriever.calibrate import (
+    Asked,
+    Calibration,
+    calibrate,
+    customer_questions,
+    out_of_scope_examples,
+)
 from retriever.search import Decision, Hit, Searcher, Thresholds, decide, language_of
 from web.core.config import Settings, get_settings
 
@@ -43,25 +49,36 @@ class Tuning:
     stray_rate: float  # at most this share of out-of-scope questions get suggestions
     fixed: Optional[Thresholds] = None  # set by hand: used instead of the calibrated ones
     agreed_precision: Optional[float] = 0.85  # ...when Rasa's intent agrees
+    questions: Optional[Path] = None  # calibration questions as customers type them
+
+    def question_files(self) -> List[Path]:
+        folder = self.questions
+        return sorted(folder.glob("*.jsonl")) if folder and folder.is_dir() else []
+
+    def customer_questions(self) -> List[Asked]:
+        return customer_questions(self.question_files())
 
 
 def load_tuning(path: Path) -> Tuning:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     calibration = data.get("calibration") or {}
     fixed = data.get("thresholds")
+    questions = calibration.get("questions")
     return Tuning(float(data["lexical_weight"]), float(calibration.get("precision", 0.95)),
                   float(calibration.get("stray_rate", 0.1)),
                   Thresholds(float(fixed["answer"]), float(fixed["suggest"]),
                              float(fixed.get("margin", 0.0))) if fixed else None,
-                  float(calibration.get("agreed_precision", 0.85)))
+                  float(calibration.get("agreed_precision", 0.85)),
+                  path.parent / questions if questions else None)
 
 
 def source_files(settings: Settings) -> List[Path]:
     """What the index is built from: the knowledge base, the curated FAQ topics, and the
-    out-of-scope examples the calibration asks."""
+    out-of-scope examples and customers' questions the calibration asks."""
     project = settings.training_data_dir
     return [*sorted(settings.knowledge_dir.glob("*.yml")), *faq.files(project),
-            project / "nlu" / "train" / "out_of_scope.yml"]
+            project / "nlu" / "train" / "out_of_scope.yml",
+            *load_tuning(settings.retriever_config).question_files()]
 
 
 def knowledge_stamp(settings: Settings) -> tuple:
@@ -117,11 +134,15 @@ class Retriever:
         entries = (kb.load(self.settings.knowledge_dir)
                    + faq.load_topics(self.settings.training_data_dir))
         known = len(self.cache)
-        searcher = Searcher(entries, self.encoder, self.tuning.lexical_weight, self.cache)
+        questions = self.tuning.customer_questions()
+        outside = (out_of_scope_examples(self.settings.training_data_dir)
+                   + [q.text for q in questions if q.entry is None])
+        searcher = Searcher(entries, self.encoder, self.tuning.lexical_weight, self.cache,
+                            outside)
         calibration = calibrate(entries, self.encoder, self.tuning.lexical_weight,
                                 out_of_scope_examples(self.settings.training_data_dir),
                                 self.cache, self.tuning.precision, self.tuning.stray_rate,
-                                self.tuning.agreed_precision)
+                                self.tuning.agreed_precision, questions)
         if len(self.cache) != known:
             self.store.save(self.cache)
         if self.tuning.fixed:
@@ -221,9 +242,10 @@ def create_app(settings: Optional[Settings] = None, encoder_factory=default_enco
             raise HTTPException(413, f"The query is longer than {MAX_QUERY_CHARS} characters.")
         language = body.language or language_of(query)
         index = live.live  # the index and its thresholds, as one
-        hits = await asyncio.get_running_loop().run_in_executor(
-            request.app.state.encoding, index.searcher.search, query, max(body.top_k, 3))
-        decision = decide(hits, index.calibration.thresholds, intent=body.intent)
+        hits, outside = await asyncio.get_running_loop().run_in_executor(
+            request.app.state.encoding, index.searcher.read, query, max(body.top_k, 3))
+        decision = decide(hits, index.calibration.thresholds, intent=body.intent,
+                          outside=outside)
         return SearchOut.of(decision, hits[:body.top_k], language)
 
     @app.get("/entries/{entry_id:path}")  # a curated topic's id has a slash

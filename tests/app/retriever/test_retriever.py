@@ -321,6 +321,22 @@ def test_rasas_agreeing_intent_lowers_the_bar_to_its_own_calibrated_one(tmp_path
     assert decide(hits, thresholds, intent="knowledge_question").kind == "suggest"
     assert decide([Hit(entries[0], 0.8), Hit(topic, 0.7)], thresholds,
                   intent="knowledge_question").kind == "answer"
+    # ...but not when the question is as near to something the bank does not serve
+    assert decide(hits, thresholds, intent="faq_service", outside=0.85).kind == "suggest"
+    assert decide([Hit(topic, 0.95), Hit(entries[0], 0.75)], thresholds,
+                  outside=0.97).kind == "answer"  # the full bar is not second-guessed
+
+
+def test_the_searcher_scores_how_near_a_question_comes_to_what_the_bank_does_not_serve(entries):
+    outside = ["can i get a mortgage from you", "credit card annual fee"]
+    searcher = Searcher(entries, FakeEncoder(), 0.1, outside=outside)
+    hits, near = searcher.read("do you give mortgages", 3)
+    assert hits == searcher.search("do you give mortgages", 3)
+    assert near > searcher.read("how long does a transfer take", 3)[1]
+    assert near > hits[0].score
+    fee = "credit card annual fee"
+    assert searcher.outside.score(fee, None, leave_out=fee) < searcher.outside.score(fee)
+    assert Searcher(entries, FakeEncoder(), 0.1).read("anything", 3)[1] == float("-inf")
 
 
 def test_calibration_answers_what_its_held_out_split_shows_it_answers_right(monkeypatch):

@@ -11,9 +11,12 @@ Edits to the knowledge-base files (and the curated FAQs' files) are picked up by
 encoded), calibrated and swapped in; an invalid edit keeps the old index serving and is logged.
 """
 
+import argparse
 import asyncio
 import json
 import logging
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -306,3 +309,23 @@ class SearchOut(BaseModel):
 
 
 app = create_app()
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """`python -m retriever.service --build`: builds and calibrates the index once and keeps its
+    embeddings (make install), so the service starts in seconds instead of encoding some 7,600
+    texts (about two minutes on 2 cores) while customers wait for it."""
+    parser = argparse.ArgumentParser(prog="python -m retriever.service", description=main.__doc__)
+    parser.add_argument("--build", action="store_true", required=True)
+    parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    settings = get_settings()
+    started = time.monotonic()
+    built = Retriever(settings, default_encoder(settings))
+    print(f"index of {len(built.searcher.entries)} entries and {len(built.cache)} embeddings "
+          f"built in {time.monotonic() - started:.0f} s; kept in {built.store.path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

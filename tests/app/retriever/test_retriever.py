@@ -12,6 +12,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from retriever import kb
+from retriever import service as service_module
 from retriever.lexical import terms
 from retriever.search import Hit, Searcher, Thresholds, decide, language_of
 from retriever.service import create_app
@@ -260,6 +261,30 @@ def test_a_restart_reuses_the_stored_embeddings(tmp_path):
     assert len(encoders[0].encoded) > 12  # every text at first
     assert encoders[1].encoded == ["转账多久到账？"]  # then only the question asked
 
+
+
+def test_the_index_built_at_install_lets_the_service_start_without_encoding(tmp_path,
+                                                                             monkeypatch):
+    write_kb(tmp_path / "kb")
+    config = tmp_path / "config.yml"
+    config.write_text(CONFIG)
+    settings = Settings(knowledge_dir=tmp_path / "kb", retriever_config=config,
+                        data_dir=tmp_path, cache_dir=tmp_path / "cache", training_data_dir=tmp_path)
+    encoders = []
+
+    def factory(*_):
+        encoder = FakeEncoder()
+        encoder.identity = "fake-model-1"
+        encoders.append(encoder)
+        return encoder
+
+    monkeypatch.setattr(service_module, "get_settings", lambda: settings)
+    monkeypatch.setattr(service_module, "default_encoder", factory)
+    assert service_module.main(["--build"]) == 0
+    assert len(encoders[0].encoded) > 12
+    with TestClient(create_app(settings, encoder_factory=factory)) as client:
+        assert client.get("/health").status_code == 200
+    assert encoders[1].encoded == []
 
 FAQ_TRAINING = ('version: "3.1"\nnlu:\n- intent: faq_service/transfers\n  examples: |\n'
                 "    - 转账多久能到\n    - 转出去的钱几点到账\n    - transfer arrival times\n"

@@ -9,7 +9,8 @@ Every kind comes from data never trained on:
   (for a visitor it asks to sign in), and for a few lookups the customer's figure is shown;
 - small_talk: greetings, thanks, "are you a bot", help, a person, cancel...; right = its action;
 - unanswerable: what the demo bank does not offer or must not say (e2e/questions/) and the
-  held-out out-of-scope examples; nothing is right but declining (or a question back).
+  held-out out-of-scope examples; right = for a service the bank does not offer, the entry that
+  says so (NOT_OFFERED); otherwise nothing is right, and declining (or a question back) is fine.
 """
 
 import json
@@ -34,6 +35,12 @@ SMALL_TALK_INTENTS = ("greet", "goodbye", "thank", "affirm", "deny", "cancel", "
 CUSTOMER = "C001"
 FIGURES = {"check_balance": "52,380.25", "check_credit_limit": "69,776.04"}
 KINDS = ("faq", "knowledge", "account", "account_visitor", "small_talk", "unanswerable")
+# The knowledge-base entries that tell a customer the bank does not offer a service, by the topic
+# of e2e/questions: "we have no credit cards; for another bank's card ask that bank" is the right
+# answer to a credit-card question, any other fact a wrong one.
+NOT_OFFERED = {"credit_card": "ac-no-credit-card", "mortgage": "ln-no-mortgage",
+               "fx": "ac-no-foreign-currency", "insurance": "sv-no-insurance",
+               "safe_deposit": "sv-no-safe-deposit-box"}
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,7 @@ class Case:
     language: str
     text: str
     customer: Optional[str] = None  # signed in as this demo customer
-    answers: tuple = ()  # faq / knowledge: a reply carrying one of these is right
+    answers: tuple = ()  # a reply carrying one of these is right
     action: Optional[str] = None  # account / small talk: this action must run
     figure: Optional[str] = None  # ...and this figure be shown
     expected: str = ""  # what was expected, for the report (topic, entry id or intent)
@@ -159,7 +166,10 @@ def load_cases(root: Path = PROJECT_ROOT) -> List[Case]:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 item = json.loads(line)
+                entry = entries.get(NOT_OFFERED.get(item.get("topic", ""), ""))
+                answer = entry["answers"].get(item["lang"]) if entry else None
                 cases.append(Case("unanswerable", item["lang"], item["question"],
+                                  answers=(answer,) if answer else (),
                                   expected=item.get("topic", ""),
                                   source=str(path.relative_to(root))))
     return cases

@@ -58,11 +58,13 @@ FLOORS = [  # measured at landing (issue 14) and again on 2026-12-04 with a mode
     # right 85.6 / 85.7 and 87.6 / 85.7 %, account right 93.9 / 93.3 both times, unanswerable
     # wrong 6.5 / 4.0 and 8.9 / 4.0 % (training alone moves it by 3 of 123 questions); with the
     # customers' calibration questions and DIET at 50 epochs (2026-12-04): knowledge right
-    # 41.7 / 55.7 %, FAQ right 88.8 / 87.9 %, unanswerable wrong 9.8 / 5.7 %
+    # 41.7 / 55.7 %, FAQ right 88.8 / 87.9 %, unanswerable wrong 9.8 / 5.7 %; with the entries for
+    # services the bank does not offer (2026-12-04, the encoder fine-tuned anew): knowledge right
+    # 48.6 / 54.2 %, FAQ right 86.2 / 85.5 % (more "did you mean"), unanswerable wrong 8.1 / 7.3 %
     ("all", "wrong", "<=", 0.035),
-    ("knowledge", "right", ">=", 0.38),
+    ("knowledge", "right", ">=", 0.42),
     ("knowledge", "declined", "<=", 0.15),
-    ("faq", "right", ">=", 0.85),
+    ("faq", "right", ">=", 0.83),
     ("account", "right", ">=", 0.90),
     ("account_visitor", "right", ">=", 0.90),
     ("unanswerable", "wrong", "<=", 0.11),
@@ -100,7 +102,7 @@ class Turn:
 
 
 def score(case: Case, turn: Turn) -> str:
-    if case.kind in ("faq", "knowledge"):
+    if case.answers:
         if any(normal(answer) and normal(answer) in turn.text for answer in case.answers):
             return "right"
     elif case.action and case.action in turn.actions and (

@@ -19,8 +19,8 @@ TRAINING = 15 * 60_000  # ms: small-config training plus the held-out evaluation
 DEPLOY = 5 * 60_000  # ms: Rasa loads a model in about a minute
 SAVE = 60_000  # ms: every save is checked by Rasa first (seconds)
 
-KB_QUESTION = "可以办理保险箱吗"  # the model falls back on it: the retriever gets it
-KB_ANSWER = "本行是纯线上银行，没有网点，不提供保险箱租用服务。"
+KB_QUESTION = "可以办纸质存折吗"  # nothing in the knowledge base covers it yet
+KB_ANSWER = "本行不提供纸质存折，交易记录可以在App里查询和导出。"
 FAQ_ANSWER = "纪念币兑换请在App首页的“纪念币预约”里登记，到期凭身份证领取。"
 NEW_EXAMPLE = "我想约几枚新出的纪念币"
 
@@ -60,19 +60,19 @@ def test_staff_teach_train_deploy_and_roll_back(browser, stack, admin):
     tid(page, "nav-knowledge").click()
     tid(page, "kb-new").click()
     for name, value in {
-        "kb-id": "safe-deposit-box", "kb-category": "account", "kb-source": "服务目录 2026",
+        "kb-id": "paper-passbook", "kb-category": "account", "kb-source": "服务目录 2026",
         "kb-zh-question": KB_QUESTION,
-        "kb-zh-paraphrases": "你们有保险箱吗\n能租保险箱吗\n保险箱业务怎么办理",
+        "kb-zh-paraphrases": "你们有存折吗\n能开存折吗\n存折业务怎么办理",
         "kb-zh-answer": KB_ANSWER,
-        "kb-en-question": "Can I rent a safe deposit box?",
-        "kb-en-paraphrases": "do you have safe deposit boxes\nsafe deposit box rental\n"
-                             "where can I keep valuables in a safe box",
-        "kb-en-answer": "We are an online-only bank with no branches, so we do not rent "
-                        "safe deposit boxes.",
+        "kb-en-question": "Can I get a paper passbook?",
+        "kb-en-paraphrases": "do you issue passbooks\npassbook savings account\n"
+                             "a printed book of my transactions",
+        "kb-en-answer": "We don't issue paper passbooks; see and export your "
+                        "transactions in the app.",
     }.items():
         tid(page, name).fill(value)
     tid(page, "kb-save").click()
-    expect(page).to_have_url(re.compile("#/knowledge/safe-deposit-box"), timeout=SAVE)
+    expect(page).to_have_url(re.compile("#/knowledge/paper-passbook"), timeout=SAVE)
     saved = time.monotonic()
     while KB_ANSWER not in (reply := webhook(stack, f"kb-{time.monotonic()}", KB_QUESTION)):
         assert time.monotonic() < saved + 5, f"the new entry was not live within 5 s: {reply}"

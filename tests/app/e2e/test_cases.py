@@ -1,13 +1,12 @@
 """The end-to-end evaluation's cases and scoring (no stack): every kind in both languages, held
 apart from what the assistant is taught, and a reply scored by what it carries."""
 
-import json
 import re
 
-import yaml
-
-from e2e.cases import KINDS, NOT_OFFERED, Case, load_cases
+from e2e.cases import KINDS, NOT_OFFERED, Case, load_cases, nlu_examples
 from e2e.evaluate import Turn, score
+from retriever import kb
+from retriever.calibrate import customer_questions
 from web.core.config import PROJECT_ROOT
 
 CASES = load_cases()
@@ -31,9 +30,7 @@ def test_every_kind_is_asked_in_both_languages_and_unanswerable_ones_at_least_60
 
 
 def test_services_the_bank_does_not_offer_are_answered_by_the_entry_that_says_so():
-    ids = {entry["id"] for path in (PROJECT_ROOT / "retriever" / "knowledge").glob("*.yml")
-           for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["entries"]}
-    assert set(NOT_OFFERED.values()) <= ids
+    assert set(NOT_OFFERED.values()) <= {entry.id for entry in kb.load()}
     on_topic = [c for c in CASES if c.kind == "unanswerable" and c.expected in NOT_OFFERED]
     assert {c.expected for c in on_topic} == set(NOT_OFFERED)
     assert all(len(c.answers) == 1 and c.answers[0] for c in on_topic)
@@ -42,21 +39,12 @@ def test_services_the_bank_does_not_offer_are_answered_by_the_entry_that_says_so
 
 
 def test_the_questions_asked_are_never_taught():
-    taught = set()
-    for path in (PROJECT_ROOT / "retriever" / "knowledge").glob("*.yml"):
-        for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["entries"]:
-            for language in ("zh", "en"):
-                side = entry.get(language) or {}
-                taught |= {_plain(t) for t in [side.get("question", ""),
-                                               *side.get("paraphrases", [])]}
-    for path in (PROJECT_ROOT / "retriever" / "calibration").glob("*.jsonl"):
-        taught |= {_plain(json.loads(line)["question"])
-                   for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+    taught = {_plain(text) for entry in kb.load() for side in entry.sides.values()
+              for text in side.texts()}
+    taught |= {_plain(q.text) for q in customer_questions([PROJECT_ROOT / "retriever" /
+                                                             "calibration"])}
     for path in (PROJECT_ROOT / "nlu" / "train").glob("*.yml"):
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
-            taught |= {_plain(re.sub(r"\]\([^)]*\)|\]\{[^}]*\}|\[", "", line[2:]))
-                       for line in str(block.get("examples", "")).splitlines()
-                       if line.startswith("- ")}
+        taught |= {_plain(text) for texts in nlu_examples(path).values() for text in texts}
     asked = [c.text for c in CASES if c.kind in ("knowledge", "unanswerable")
              and c.source.startswith(("e2e/", "retriever/heldout"))]
     assert asked and not [text for text in asked if _plain(text) in taught]

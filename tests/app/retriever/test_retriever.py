@@ -240,31 +240,10 @@ def test_a_bank_loads_its_own_faq_from_jsonl_and_exports_it_again(tmp_path, entr
         list(kb.export_jsonl(entries))
 
 
-def test_a_restart_reuses_the_stored_embeddings(tmp_path):
-    write_kb(tmp_path / "kb")
-    config = tmp_path / "config.yml"
-    config.write_text(CONFIG)
-    settings = Settings(knowledge_dir=tmp_path / "kb", retriever_config=config,
-                        data_dir=tmp_path, cache_dir=tmp_path / "cache", training_data_dir=tmp_path)
-    encoders = []
-
-    def factory(_):
-        encoder = FakeEncoder()
-        encoder.identity = "fake-model-1"
-        encoders.append(encoder)
-        return encoder
-
-    for _ in range(2):
-        with TestClient(create_app(settings, encoder_factory=factory)) as client:
-            assert client.post("/search", json={"query": "转账多久到账？"}).json()["decision"] \
-                == "answer"
-    assert len(encoders[0].encoded) > 12  # every text at first
-    assert encoders[1].encoded == ["转账多久到账？"]  # then only the question asked
-
-
-
-def test_the_index_built_at_install_lets_the_service_start_without_encoding(tmp_path,
-                                                                             monkeypatch):
+@pytest.fixture
+def stored(tmp_path):
+    """Settings with an embedding store of their own, and a factory of fake encoders of one
+    model (each one built is kept, to see what it encoded)."""
     write_kb(tmp_path / "kb")
     config = tmp_path / "config.yml"
     config.write_text(CONFIG)
@@ -278,6 +257,22 @@ def test_the_index_built_at_install_lets_the_service_start_without_encoding(tmp_
         encoders.append(encoder)
         return encoder
 
+    return settings, factory, encoders
+
+
+def test_a_restart_reuses_the_stored_embeddings(stored):
+    settings, factory, encoders = stored
+    for _ in range(2):
+        with TestClient(create_app(settings, encoder_factory=factory)) as client:
+            assert client.post("/search", json={"query": "转账多久到账？"}).json()["decision"] \
+                == "answer"
+    assert len(encoders[0].encoded) > 12  # every text at first
+    assert encoders[1].encoded == ["转账多久到账？"]  # then only the question asked
+
+
+def test_the_index_built_at_install_lets_the_service_start_without_encoding(stored,
+                                                                             monkeypatch):
+    settings, factory, encoders = stored
     monkeypatch.setattr(service_module, "get_settings", lambda: settings)
     monkeypatch.setattr(service_module, "default_encoder", factory)
     assert service_module.main(["--build"]) == 0
@@ -285,6 +280,7 @@ def test_the_index_built_at_install_lets_the_service_start_without_encoding(tmp_
     with TestClient(create_app(settings, encoder_factory=factory)) as client:
         assert client.get("/health").status_code == 200
     assert encoders[1].encoded == []
+
 
 FAQ_TRAINING = ('version: "3.1"\nnlu:\n- intent: faq_service/transfers\n  examples: |\n'
                 "    - 转账多久能到\n    - 转出去的钱几点到账\n    - transfer arrival times\n"

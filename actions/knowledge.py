@@ -56,8 +56,8 @@ class SearchResult:
 
 
 class KnowledgeClient(Protocol):
-    async def search(self, question: str, language: str,
-                     intent: Optional[str] = None) -> SearchResult: ...
+    async def search(self, question: str, language: str, intent: Optional[str] = None,
+                     confidence: float = 1.0) -> SearchResult: ...
 
     async def entry(self, entry_id: str, language: str) -> Optional[Found]: ...
 
@@ -91,10 +91,11 @@ class HttpKnowledgeClient:
         except ValueError as error:
             raise KnowledgeUnavailable(f"{method} {path}: not JSON") from error
 
-    async def search(self, question: str, language: str,
-                     intent: Optional[str] = None) -> SearchResult:
+    async def search(self, question: str, language: str, intent: Optional[str] = None,
+                     confidence: float = 1.0) -> SearchResult:
         data = await self._call("POST", "/search", json={
-            "query": question[:2000], "language": language, "intent": intent})
+            "query": question[:2000], "language": language, "intent": intent,
+            "confidence": min(1.0, max(0.0, float(confidence)))})
         try:
             if data["decision"] == "answer":
                 return SearchResult("answer", [_found(data["answer"])])
@@ -167,14 +168,17 @@ class ActionAnswerQuestion(Action):
             elif not text or text.startswith("/"):
                 result = SearchResult("none", [])
             else:
-                # Rasa's intent is evidence: the retriever answers at a lower calibrated bar
-                # when it names the same kind of answer as the best one.
-                intent = (tracker.latest_message.get("intent") or {}).get("name")
+                # Rasa's intent and confidence are evidence: the decision weighs them when
+                # they name the same kind of answer as the retriever's best.
+                read = tracker.latest_message.get("intent") or {}
+                intent, confidence = read.get("name"), read.get("confidence")
                 names = await self.products.names()
                 if names is not None:
                     text = names.canonical(text, language,
                                            tracker.latest_message.get("entities") or [])
-                result = await self.client.search(text, language, intent)
+                result = await self.client.search(
+                    text, language, intent,
+                    confidence if isinstance(confidence, (int, float)) else 1.0)
         except KnowledgeUnavailable as error:
             logger.warning("retriever unavailable: %s", error)
             result = SearchResult("none", [])

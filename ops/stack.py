@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 
+from retriever import readings
 from web.admin.models import model_to_serve
 from web.core.config import PROJECT_ROOT, Settings, get_settings
 
@@ -114,6 +115,7 @@ class Stack:
         self.settings = settings
         log_dir = log_dir or settings.data_dir / "logs"
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.model = model_to_serve(settings)
         rasa_env = settings.process_environment(
             ACTION_ENDPOINT_URL=f"{settings.actions_url}/webhook",
             TRACKER_DB=str(settings.data_dir / "tracker.db"),
@@ -141,7 +143,7 @@ class Stack:
             "rasa": Service(
                 "rasa",
                 [str(settings.rasa_python), "-m", "bot.server", "run", "--enable-api",
-                 "--model", str(model_to_serve(settings)),
+                 "--model", str(self.model),
                  "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml",
                  "--interface", settings.host, "--port", str(settings.rasa_port)],
                 f"{settings.rasa_url}/status",
@@ -183,7 +185,7 @@ class Stack:
                   "bank_url", "bank_database_url", "bank_service_token", "bank_now",
                   "token_secret", "partner_api_keys", "web_database_url", "rate_limit_messages",
                   "rate_limit_seconds", "checker_port", "training_data_dir", "training_configs",
-                  "models_dir", "knowledge_dir")
+                  "models_dir", "knowledge_dir", "rasa_readings_path")
         values = {name: getattr(self.settings, name) for name in fields}
         return {
             f"AN_{name.upper()}": (json.dumps(value, default=str)
@@ -202,6 +204,9 @@ class Stack:
                 cwd=PROJECT_ROOT, env=self.services["bank"].env, check=True,
                 stdout=subprocess.DEVNULL,
             )
+        if "retriever" in names:
+            # The answer decision is fitted on the readings of the model Rasa will serve.
+            readings.publish(self.model, self.settings.rasa_readings_path)
         for name in names:
             self.services[name].start()
         try:

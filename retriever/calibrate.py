@@ -1,9 +1,9 @@
-"""The answer decision's thresholds, calibrated on the index's own texts.
+"""The answer decision, fitted on the index's own calibration questions.
 
     python -m retriever.calibrate                      # the project's knowledge base and FAQs
     python -m retriever.calibrate --kb-jsonl faq.jsonl # any knowledge base in the import form
 
-Thresholds chosen on one knowledge base do not transfer to another (a bank's own FAQ scores
+A decision fitted on one knowledge base does not transfer to another (a bank's own FAQ scores
 differently), so the retriever calibrates whatever it indexes, every time the index is built:
 
 - a fixed fifth of every entry's paraphrases (never its question, chosen by a hash of the text,
@@ -19,16 +19,17 @@ differently), so the retriever calibrates whatever it indexes, every time the in
   situation), and the unanswerable ones are asked as out-of-scope questions. The folder is
   `calibration.questions` in retriever/config.yml; `--questions` with no file calibrates on the
   paraphrases alone;
-- answer and margin: among the pairs whose answers are right at least `precision` of the time in
-  each language (an out-of-scope question answered counts as wrong), the one that answers most;
-- agreed answer and margin: the same at `agreed_precision` (0.85), used when Rasa's intent
-  names the same kind of answer as the retriever's best (its FAQ group for a curated topic,
-  knowledge_question for an entry): two independent readings that agree need less of each;
+- the answer decision's model (retriever/decision.py) is fitted on these questions: whether the
+  retriever's best answer was right, from the score, its lead, its distance from what the bank
+  does not serve, the words' own ranking and, when the readings of the model Rasa serves are
+  known (retriever/readings.py), whether Rasa filed the question under the same kind of answer;
+- its bar: the lowest estimated chance of being right at which the answers are right at least
+  `precision` of the time in each language (an out-of-scope question answered counts as wrong);
 - suggest: the score that at most `stray_rate` of the out-of-scope questions reach, so they get
   "I don't know" and the offer of a person instead of suggestions.
 
-Prints precision and coverage per language at the chosen thresholds. Deterministic: the same
-model, texts and settings give the same thresholds.
+Prints the model, and precision and coverage per language at its bar. Deterministic: the same
+encoder, texts, readings and settings give the same decision.
 """
 
 import argparse
@@ -42,11 +43,11 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 
 from retriever import kb
+from retriever.decision import AnswerModel, RasaReading, features, fit, matrix
 from retriever.faq import examples
-from retriever.search import Searcher, Thresholds, language_of
+from retriever.search import Searcher, language_of
 
 HELD_OUT_EVERY = 5
-MARGINS = tuple(round(0.005 * step, 3) for step in range(25))
 
 
 @dataclass(frozen=True)
@@ -95,49 +96,32 @@ def split(entries: Sequence[kb.Entry]) -> tuple:
 
 @dataclass
 class Calibration:
-    thresholds: Thresholds
+    model: AnswerModel
     figures: Dict[str, dict] = field(default_factory=dict)  # per language, and the strays
 
 
-def _choose(right: np.ndarray, top: np.ndarray, lead: np.ndarray, language: np.ndarray,
-            stray_top: np.ndarray, stray_lead: np.ndarray, stray_language: np.ndarray,
-            precision: float, inside: Optional[np.ndarray] = None,
-            stray_inside: Optional[np.ndarray] = None) -> tuple:
-    """(answer, margin) that answers the most probes with precision >= `precision` per language;
-    inside / stray_inside: which may be answered at all (nearer an answer than anything outside)."""
-    best = (-1, float(top.max(initial=1.0)) + 1e-4, 0.0)
-    candidates = np.unique(np.round(top, 3))
-    for margin in MARGINS:
-        for answer in candidates:
-            answered = (top >= answer) & (lead >= margin)
-            strays = (stray_top >= answer) & (stray_lead >= margin)
-            if inside is not None and stray_inside is not None:
-                answered, strays = answered & inside, strays & stray_inside
-            fine = True
-            for lang in ("zh", "en"):
-                mine = answered & (language == lang)
-                total = mine.sum() + (strays & (stray_language == lang)).sum()
-                if total and (right & mine).sum() / total < precision:
-                    fine = False
-                    break
-            count = int((right & answered).sum())
-            if fine and count > best[0]:
-                best = (count, float(answer), margin)
-                break  # a higher answer threshold at this margin answers fewer
-    return round(best[1], 4), best[2]
-
-
-def calibrate(entries: Sequence[kb.Entry], encoder, lexical_weight: float, strays: List[str],
-              cache: Optional[Dict[str, np.ndarray]] = None, precision: float = 0.95,
-              stray_rate: float = 0.1, agreed_precision: Optional[float] = 0.85,
-              questions: Sequence[Asked] = ()) -> Calibration:
-    cache = cache if cache is not None else {}
-    kept, probes = split(entries)
+def calibration_questions(entries: Sequence[kb.Entry], questions: Sequence[Asked],
+                          strays: Sequence[str]) -> tuple:
+    """([(question, the entry that answers it)], [questions nothing answers]): an entry's
+    customer questions where it has some, else its held-out paraphrases; the out-of-scope
+    examples and the customer questions without an entry."""
+    _, probes = split(entries)
     known = {entry.id for entry in entries}
     asked = [(q.text, q.entry) for q in questions if q.entry in known]
     probed = {entry for _, entry in asked}
     probes = [(text, owner) for text, owner in probes if owner not in probed] + asked
-    strays = list(strays) + [q.text for q in questions if q.entry is None]
+    return probes, list(strays) + [q.text for q in questions if q.entry is None]
+
+
+def calibrate(entries: Sequence[kb.Entry], encoder, lexical_weight: float, strays: List[str],
+              cache: Optional[Dict[str, np.ndarray]] = None, precision: float = 0.9,
+              stray_rate: float = 0.1, questions: Sequence[Asked] = (),
+              readings: Optional[Dict[str, RasaReading]] = None) -> Calibration:
+    """readings: Rasa's reading of each calibration question by the model it serves (None:
+    unknown, and the decision leaves Rasa out)."""
+    cache = cache if cache is not None else {}
+    kept, _ = split(entries)
+    probes, strays = calibration_questions(entries, questions, strays)
     # The strays are also what the bank knows it does not serve (Searcher's outside); each is
     # compared with the others, not with itself.
     searcher = Searcher(list(kept), encoder, lexical_weight, cache, strays)
@@ -146,60 +130,45 @@ def calibrate(entries: Sequence[kb.Entry], encoder, lexical_weight: float, stray
         missing = sorted({text for text in texts if text not in cache})
         if missing:
             cache.update(zip(missing, encoder.encode(missing), strict=True))
-
-    def ranking(text: str, stray: bool = False) -> tuple:
-        vector = cache[text] if encoder is not None else None
-        return (searcher.ranked(searcher.scores(text, vector), 2),
-                searcher.outside.score(text, vector, leave_out=text if stray else None))
-
+    # Rasa's readings count only if they cover every question: another model's would mislead.
+    read = readings or {}
+    rasa_read = bool(read) and all(text in read for text in texts)
     folded = {entry.id: entry.near_faq for entry in entries
               if entry.near_faq and any(e.id == entry.near_faq for e in entries)}
-    rows = []
-    for text, owner in probes:
-        hits, outside = ranking(text)
-        rows.append((hits[0].entry.id == folded.get(owner, owner) if hits else False,
-                     hits[0].score if hits else -1.0,
-                     hits[0].score - hits[1].score if len(hits) > 1 else 1.0,
-                     language_of(text), bool(hits) and hits[0].score > outside))
-    stray_rows = []
-    for text in strays:
-        hits, outside = ranking(text, stray=True)
-        stray_rows.append((hits[0].score if hits else -1.0,
-                           hits[0].score - hits[1].score if len(hits) > 1 else 1.0,
-                           language_of(text), bool(hits) and hits[0].score > outside))
-    right, top, lead, language, inside = (np.array(c) for c in zip(*rows, strict=True)) \
-        if rows else (np.zeros(0, bool), np.zeros(0), np.zeros(0), np.zeros(0, str),
-                      np.zeros(0, bool))
-    stray_top, stray_lead, stray_language, stray_inside = (
-        np.array(c) for c in zip(*stray_rows, strict=True)) if stray_rows else (
-        np.zeros(0), np.zeros(0), np.zeros(0, str), np.zeros(0, bool))
-    answer, margin = _choose(right, top, lead, language, stray_top, stray_lead, stray_language,
-                             precision)
-    suggest = round(float(min(answer, np.quantile(stray_top, 1 - stray_rate))), 4) \
-        if len(stray_top) else answer
-    agreed = _choose(right, top, lead, language, stray_top, stray_lead, stray_language,
-                     agreed_precision, inside, stray_inside) if agreed_precision else (None, 0.0)
-    thresholds = Thresholds(answer, suggest, margin, agreed[0], agreed[1])
+    rows, right, top, language = [], [], [], []
+    for text, owner in [*probes, *((text, None) for text in strays)]:
+        reading = searcher.read(text, 2, cache[text] if encoder is not None else None,
+                                leave_out=text if owner is None else None)
+        rows.append(features(text, reading, read.get(text) if rasa_read else None))
+        right.append(owner is not None and bool(reading.hits)
+                     and reading.hits[0].entry.id == folded.get(owner, owner))
+        top.append(reading.hits[0].score if reading.hits else -1.0)
+        language.append(language_of(text))
+    x, is_right, best = matrix(rows), np.array(right, bool), np.array(top)
+    languages = np.array(language)
+    stray = np.arange(len(texts)) >= len(probes)
+    suggest = round(float(np.quantile(best[stray], 1 - stray_rate)), 4) if stray.any() else 0.0
+    model = fit(x, is_right, languages, precision, suggest, rasa_read)
+    answered = np.array([model.chance(row) >= model.answer for row in x], bool)
     figures: Dict[str, dict] = {}
-    answered = (top >= answer) & (lead >= margin)
-    stray_answered = (stray_top >= answer) & (stray_lead >= margin)
     for lang in ("zh", "en"):
-        mine = language == lang
+        mine = (languages == lang) & ~stray
         if not mine.any():
             continue
-        wrong_strays = int((stray_answered & (stray_language == lang)).sum())
+        wrong_strays = int((answered & stray & (languages == lang)).sum())
         total = int((answered & mine).sum()) + wrong_strays
         figures[lang] = {
             "questions": int(mine.sum()),
-            "hit@1": round(float(right[mine].mean()), 4),
+            "hit@1": round(float(is_right[mine].mean()), 4),
             "answer_coverage": round(float((answered & mine).sum() / mine.sum()), 4),
-            "answer_precision": round(float((right & answered & mine).sum() / total), 4)
+            "answer_precision": round(float((is_right & answered & mine).sum() / total), 4)
             if total else 1.0,
             "out_of_scope_answered": wrong_strays}
-    figures["out_of_scope"] = {"questions": len(strays),
-                               "answered": int(stray_answered.sum()),
-                               "suggested": int(((stray_top >= suggest) & ~stray_answered).sum())}
-    return Calibration(thresholds, figures)
+    figures["out_of_scope"] = {"questions": int(stray.sum()),
+                               "answered": int((answered & stray).sum()),
+                               "suggested": int(((best >= suggest) & ~answered & stray).sum())}
+    figures["rasa_readings"] = {"used": rasa_read}
+    return Calibration(model, figures)
 
 
 def out_of_scope_examples(project: Path) -> List[str]:
@@ -209,7 +178,7 @@ def out_of_scope_examples(project: Path) -> List[str]:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    from retriever import faq
+    from retriever import faq, readings
     from retriever.service import default_encoder, load_tuning
     from web.core.config import get_settings
 
@@ -224,6 +193,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--questions", type=Path, nargs="*",
                         help="calibration questions as customers type them (JSONL files or "
                              "folders; default: the folder retriever/config.yml names)")
+    parser.add_argument("--readings", type=Path, default=settings.rasa_readings_path,
+                        help="Rasa's readings of the calibration questions (nlu/read.py)")
     args = parser.parse_args(argv)
     tuning = load_tuning(settings.retriever_config)
     questions = (customer_questions(args.questions) if args.questions is not None
@@ -234,12 +205,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         entries += faq.load_topics(settings.training_data_dir)
     found = calibrate(entries, default_encoder(settings, args.model), tuning.lexical_weight,
                       out_of_scope_examples(settings.training_data_dir), None,
-                      tuning.precision, tuning.stray_rate, tuning.agreed_precision,
-                      questions)
-    t = found.thresholds
-    print(f"{len(entries)} entries; thresholds: answer {t.answer}, margin {t.margin}; with "
-          f"Rasa agreeing {t.agreed_answer}, margin {t.agreed_margin}; suggest {t.suggest} "
-          f"(precision targets {tuning.precision} / {tuning.agreed_precision})")
+                      tuning.precision, tuning.stray_rate, questions,
+                      readings.load(args.readings))
+    model = found.model
+    print(f"{len(entries)} entries; answer at a chance of {model.answer} (precision target "
+          f"{tuning.precision}), suggest from score {model.suggest}; weights {model.weights}, "
+          f"intercept {model.intercept}")
     for name, values in found.figures.items():
         print(f"{name:13}", "  ".join(f"{k} {v}" for k, v in values.items()))
     return 0

@@ -13,11 +13,12 @@ import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional
+from typing import Callable, Dict, Iterable, List, Optional
 
 import yaml
 
 from retriever import kb
+from retriever.search import Reading
 from web.core.config import PROJECT_ROOT, get_settings
 
 NEAR_FAQ_HITS = 3
@@ -37,14 +38,16 @@ def nlu_examples(paths: Iterable[Path]) -> Dict[str, List[str]]:
     return found
 
 
-def mark(knowledge_dir: Path, searcher, answer_threshold: float) -> Dict[str, str]:
-    """Sets near_faq on every entry of `knowledge_dir`; returns {entry id: topic}."""
+def mark(knowledge_dir: Path, searcher, confident: Callable[[str, Reading], bool]
+         ) -> Dict[str, str]:
+    """Sets near_faq on every entry of `knowledge_dir`; returns {entry id: topic}.
+    confident(question, reading): whether the reading's best would be the answer."""
     topics: Dict[str, Counter] = defaultdict(Counter)
     for topic, questions in nlu_examples(FAQ_FILES).items():
         for question in questions:
-            hits = searcher.search(question, top_k=1)
-            if hits and hits[0].score >= answer_threshold:
-                topics[hits[0].entry.id][topic] += 1
+            reading = searcher.read(question, top_k=2)
+            if reading.hits and confident(question, reading):
+                topics[reading.hits[0].entry.id][topic] += 1
     marked = {}
     for path in sorted(knowledge_dir.glob("*.yml")):
         entries = kb.load_file(path)
@@ -59,6 +62,7 @@ def mark(knowledge_dir: Path, searcher, answer_threshold: float) -> Dict[str, st
 
 def main(argv: Optional[List[str]] = None) -> int:
     from retriever.calibrate import calibrate, out_of_scope_examples
+    from retriever.decision import decide
     from retriever.search import Searcher
     from retriever.service import default_encoder, load_tuning
 
@@ -66,9 +70,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     tuning = load_tuning(settings.retriever_config)
     entries, encoder = kb.load(settings.knowledge_dir), default_encoder(settings)
     searcher = Searcher(entries, encoder, tuning.lexical_weight)
-    answer = calibrate(entries, encoder, tuning.lexical_weight,
-                       out_of_scope_examples(settings.training_data_dir)).thresholds.answer
-    marked = mark(settings.knowledge_dir, searcher, answer)
+    model = calibrate(entries, encoder, tuning.lexical_weight,
+                      out_of_scope_examples(settings.training_data_dir)).model
+    marked = mark(settings.knowledge_dir, searcher,
+                  lambda question, reading: decide(question, reading, model).kind == "answer")
     print(f"near_faq set on {len(marked)} of {len(searcher.entries)} entries")
     return 0
 

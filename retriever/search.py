@@ -8,13 +8,12 @@ question's score for an entry is the best fused score over the entry's texts:
 Without an encoder (`encoder=None`) the score is the lexical cosine alone: the baseline the
 evaluation prints beside. The index holds the curated FAQ topics too (retriever/faq.py), so one
 ranking covers both. What to do with the ranking (answer, suggest, say it does not know) is
-`decide`, with thresholds calibrated on a held-out split of the index's own texts
-(retriever/calibrate.py).
+retriever/decision.py's, fitted on the index's own calibration questions (retriever/calibrate.py).
 """
 
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Protocol, Sequence, Tuple
+from typing import Dict, List, Optional, Protocol, Sequence
 
 import numpy as np
 
@@ -47,45 +46,18 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class Thresholds:
-    answer: float  # at or above (with the margin): answer
-    suggest: float  # at or above (and no answer): "did you mean"; below: does not know
-    margin: float = 0.0  # the answer must lead the next different answer by at least this
-    # When Rasa's intent names the same kind of answer (its FAQ group for a curated topic,
-    # knowledge_question for an entry), two independent readings agree: a lower bar.
-    agreed_answer: Optional[float] = None
-    agreed_margin: float = 0.0
+class Reading:
+    """What the index makes of one question."""
+    hits: List[Hit]  # one per distinct answer, best first
+    outside: float  # the best score among the questions the bank does not serve
+    words_first: Optional[str] = None  # the answer the words alone (lexical cosine) rank first
+    words_score: float = 0.0  # ...and its lexical score
 
 
 def group_of(entry: Entry) -> str:
     """The Rasa intent that files questions for this answer: a curated topic's FAQ group
     (faq_loan/early_repayment -> faq_loan), else knowledge_question."""
     return entry.id.split("/")[0] if entry.response else "knowledge_question"
-
-
-@dataclass(frozen=True)
-class Decision:
-    kind: str  # answer, suggest or none
-    hits: List[Hit]  # answer: the one; suggest: up to 3; none: empty
-
-
-def decide(hits: List[Hit], thresholds: Thresholds, suggestions: int = 3,
-           intent: Optional[str] = None, outside: float = float("-inf")) -> Decision:
-    """hits: one per distinct answer, best first (Searcher.read); intent: what Rasa filed the
-    question under, if it did; outside: how close the question is to what the bank does not
-    serve. A clear, confident best answers (with a lower bar when Rasa's intent agrees and the
-    question is nearer the answer than anything outside); a close call or a middling score
-    offers the candidates ("did you mean")."""
-    if hits:
-        lead = hits[0].score - (hits[1].score if len(hits) > 1 else float("-inf"))
-        if hits[0].score >= thresholds.answer and lead >= thresholds.margin:
-            return Decision("answer", hits[:1])
-        if (thresholds.agreed_answer is not None and intent == group_of(hits[0].entry)
-                and hits[0].score >= thresholds.agreed_answer
-                and lead >= thresholds.agreed_margin and hits[0].score > outside):
-            return Decision("answer", hits[:1])
-    suggested = [hit for hit in hits[:suggestions] if hit.score >= thresholds.suggest]
-    return Decision("suggest", suggested) if suggested else Decision("none", [])
 
 
 class Searcher:
@@ -121,9 +93,11 @@ class Searcher:
                             np.zeros((0, encoder.dimension), dtype=np.float32))
         self.outside = Outside(list(outside), encoder, lexical_weight, self.cache)
 
-    def scores(self, query: str, vector: Optional[np.ndarray] = None) -> np.ndarray:
-        """The fused score of every indexed text (vector: the question's, if already encoded)."""
-        lexical = self.lexical.scores(query)
+    def scores(self, query: str, vector: Optional[np.ndarray] = None,
+               lexical: Optional[np.ndarray] = None) -> np.ndarray:
+        """The fused score of every indexed text (vector: the question's, if already encoded;
+        lexical: its lexical scores, if already computed)."""
+        lexical = self.lexical.scores(query) if lexical is None else lexical
         if self.encoder is None:
             return lexical
         if vector is None:
@@ -133,13 +107,21 @@ class Searcher:
     def search(self, query: str, top_k: int = 5) -> List[Hit]:
         """The best `top_k` answers: one hit per distinct answer, an entry that restates a
         curated FAQ topic (near_faq) counting as that topic."""
-        return self.read(query, top_k)[0]
+        return self.read(query, top_k).hits
 
-    def read(self, query: str, top_k: int = 5) -> Tuple[List[Hit], float]:
-        """(the best `top_k` answers, the question's best score among the questions outside)."""
-        vector = self.encoder.encode_question(query) if self.encoder is not None else None
-        hits = self.ranked(self.scores(query, vector), top_k) if self.entries else []
-        return hits, self.outside.score(query, vector)
+    def read(self, query: str, top_k: int = 5, vector: Optional[np.ndarray] = None,
+             leave_out: Optional[str] = None) -> Reading:
+        """The best `top_k` answers, how near the question is to what the bank does not serve
+        (leave_out: not counting that outside question), and the words' own first answer."""
+        if vector is None and self.encoder is not None:
+            vector = self.encoder.encode_question(query)
+        if not self.entries:
+            return Reading([], self.outside.score(query, vector, leave_out))
+        lexical = self.lexical.scores(query)
+        hits = self.ranked(self.scores(query, vector, lexical), top_k)
+        words = self.ranked(lexical, 1)
+        return Reading(hits, self.outside.score(query, vector, leave_out),
+                       words[0].entry.id if words else None, words[0].score if words else 0.0)
 
     def ranked(self, scores: np.ndarray, top_k: int) -> List[Hit]:
         best = np.full(len(self.entries), -np.inf, dtype=np.float32)

@@ -3,12 +3,13 @@
 POST /search answers a customer's question from one ranking of the knowledge base's entries and the
 curated FAQ topics: the decision (answer, suggest or none), the entry or topic to answer with or
 the suggestions, in the question's language. GET /entries/{id} gives one (a "did you mean" button
-names it by id). GET /calibration shows the thresholds, calibrated on the index's own texts
-whenever it is built (retriever/calibrate.py).
+names it by id). GET /calibration shows the decision's model, fitted on the index's own
+calibration questions whenever it is built (retriever/calibrate.py).
 
-Edits to the knowledge-base files (and the curated FAQs' files) are picked up by a watcher within
-`knowledge_poll_seconds`: a new index is built beside the old one (only changed texts are
-encoded), calibrated and swapped in; an invalid edit keeps the old index serving and is logged.
+Edits to the knowledge-base files (and the curated FAQs' files), and new readings of Rasa's model
+(retriever/readings.py), are picked up by a watcher within `knowledge_poll_seconds`: a new index
+is built beside the old one (only changed texts are encoded), calibrated and swapped in; an
+invalid edit keeps the old index serving and is logged.
 """
 
 import argparse
@@ -30,7 +31,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from retriever import faq, kb
+from retriever import faq, kb, readings
 from retriever.calibrate import (
     Asked,
     Calibration,
@@ -38,7 +39,8 @@ from retriever.calibrate import (
     customer_questions,
     out_of_scope_examples,
 )
-from retriever.search import Decision, Hit, Searcher, Thresholds, decide, language_of
+from retriever.decision import FEATURES, AnswerModel, Decision, RasaReading, decide
+from retriever.search import Hit, Searcher, language_of
 from web.core.config import Settings, get_settings
 
 logger = logging.getLogger("retriever")
@@ -50,8 +52,7 @@ class Tuning:
     lexical_weight: float
     precision: float  # answers right at least this often (retriever/calibrate.py)
     stray_rate: float  # at most this share of out-of-scope questions get suggestions
-    fixed: Optional[Thresholds] = None  # set by hand: used instead of the calibrated ones
-    agreed_precision: Optional[float] = 0.85  # ...when Rasa's intent agrees
+    fixed: Optional[AnswerModel] = None  # set by hand: used instead of the fitted one
     questions: Optional[Path] = None  # calibration questions as customers type them
 
     def question_files(self) -> List[Path]:
@@ -65,23 +66,33 @@ class Tuning:
 def load_tuning(path: Path) -> Tuning:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     calibration = data.get("calibration") or {}
-    fixed = data.get("thresholds")
-    questions = calibration.get("questions")
-    return Tuning(float(data["lexical_weight"]), float(calibration.get("precision", 0.95)),
+    questions, fixed = calibration.get("questions"), data.get("decision")
+    unknown = set((fixed or {}).get("weights", {})) - set(FEATURES)
+    if unknown:
+        raise ValueError(f"{path.name}: decision weights of unknown features {sorted(unknown)}")
+    return Tuning(float(data["lexical_weight"]), float(calibration.get("precision", 0.9)),
                   float(calibration.get("stray_rate", 0.1)),
-                  Thresholds(float(fixed["answer"]), float(fixed["suggest"]),
-                             float(fixed.get("margin", 0.0))) if fixed else None,
-                  float(calibration.get("agreed_precision", 0.85)),
+                  AnswerModel({name: float(weight) for name, weight in fixed["weights"].items()},
+                              float(fixed.get("intercept", 0.0)), float(fixed["answer"]),
+                              float(fixed["suggest"])) if fixed else None,
                   path.parent / questions if questions else None)
 
 
 def source_files(settings: Settings) -> List[Path]:
     """What the index is built from: the knowledge base, the curated FAQ topics, and the
-    out-of-scope examples and customers' questions the calibration asks."""
+    out-of-scope examples and customers' questions the calibration asks, and Rasa's readings
+    of them."""
     project = settings.training_data_dir
     return [*sorted(settings.knowledge_dir.glob("*.yml")), *faq.files(project),
             project / "nlu" / "train" / "out_of_scope.yml",
-            *load_tuning(settings.retriever_config).question_files()]
+            *load_tuning(settings.retriever_config).question_files(),
+            *([settings.rasa_readings_path] if settings.rasa_readings_path else [])]
+
+
+def index_sources(settings: Settings) -> tuple:
+    """(the entries indexed: knowledge base and curated FAQ topics, the out-of-scope examples)."""
+    return (kb.load(settings.knowledge_dir) + faq.load_topics(settings.training_data_dir),
+            out_of_scope_examples(settings.training_data_dir))
 
 
 def knowledge_stamp(settings: Settings) -> tuple:
@@ -132,26 +143,23 @@ class Retriever:
         self.live = self._build()
 
     def _build(self) -> "Index":
-        """The index over the knowledge base and the curated FAQ topics, with its thresholds
-        calibrated on its own texts."""
-        entries = (kb.load(self.settings.knowledge_dir)
-                   + faq.load_topics(self.settings.training_data_dir))
+        """The index over the knowledge base and the curated FAQ topics, with its decision
+        fitted on its own calibration questions."""
+        entries, strays = index_sources(self.settings)
         known = len(self.cache)
         questions = self.tuning.customer_questions()
-        outside = (out_of_scope_examples(self.settings.training_data_dir)
-                   + [q.text for q in questions if q.entry is None])
+        outside = strays + [q.text for q in questions if q.entry is None]
         searcher = Searcher(entries, self.encoder, self.tuning.lexical_weight, self.cache,
                             outside)
-        calibration = calibrate(entries, self.encoder, self.tuning.lexical_weight,
-                                out_of_scope_examples(self.settings.training_data_dir),
+        calibration = calibrate(entries, self.encoder, self.tuning.lexical_weight, strays,
                                 self.cache, self.tuning.precision, self.tuning.stray_rate,
-                                self.tuning.agreed_precision, questions)
+                                questions, readings.load(self.settings.rasa_readings_path))
         if len(self.cache) != known:
             self.store.save(self.cache)
         if self.tuning.fixed:
-            calibration.thresholds = self.tuning.fixed
-        logger.info("index of %d entries; thresholds %s; %s", len(entries),
-                    calibration.thresholds, calibration.figures)
+            calibration.model = self.tuning.fixed
+        logger.info("index of %d entries; decision %s; %s", len(entries),
+                    calibration.model, calibration.figures)
         return Index(searcher, calibration)
 
     @property
@@ -231,10 +239,10 @@ def create_app(settings: Optional[Settings] = None, encoder_factory=default_enco
 
     @app.get("/calibration")
     def calibration(live: RetrieverDep) -> dict:
-        """The thresholds in use and the precision and coverage they give on the held-out split
-        of the index's own texts."""
+        """The decision's model in use and the precision and coverage it gives on the index's
+        own calibration questions."""
         found = live.live.calibration
-        return {"thresholds": vars(found.thresholds), "figures": found.figures}
+        return {"model": vars(found.model), "figures": found.figures}
 
     @app.post("/search")
     async def search(body: SearchIn, live: RetrieverDep, request: Request) -> SearchOut:
@@ -244,12 +252,12 @@ def create_app(settings: Optional[Settings] = None, encoder_factory=default_enco
         if len(query) > MAX_QUERY_CHARS:
             raise HTTPException(413, f"The query is longer than {MAX_QUERY_CHARS} characters.")
         language = body.language or language_of(query)
-        index = live.live  # the index and its thresholds, as one
-        hits, outside = await asyncio.get_running_loop().run_in_executor(
+        index = live.live  # the index and its decision, as one
+        reading = await asyncio.get_running_loop().run_in_executor(
             request.app.state.encoding, index.searcher.read, query, max(body.top_k, 3))
-        decision = decide(hits, index.calibration.thresholds, intent=body.intent,
-                          outside=outside)
-        return SearchOut.of(decision, hits[:body.top_k], language)
+        rasa = RasaReading(body.intent, body.confidence) if body.intent else None
+        decision = decide(query, reading, index.calibration.model, rasa)
+        return SearchOut.of(decision, reading.hits[:body.top_k], language)
 
     @app.get("/entries/{entry_id:path}")  # a curated topic's id has a slash
     def entry(entry_id: str, live: RetrieverDep, language: Literal["zh", "en"] = "zh") -> EntryOut:
@@ -267,9 +275,10 @@ class SearchIn(BaseModel):
         None, description="Reply language; default: the question's")
     top_k: int = Field(3, ge=1, le=20)
     intent: Optional[str] = Field(
-        None, max_length=100, description="The intent Rasa filed the question under: when it "
-        "names the same kind of answer as the best (its FAQ group for a curated topic, "
-        "knowledge_question for an entry), a lower calibrated bar answers")
+        None, max_length=100, description="The intent Rasa filed the question under: evidence "
+        "for the best answer when it names the same kind of answer (its FAQ group for a curated "
+        "topic, knowledge_question for an entry)")
+    confidence: float = Field(1.0, ge=0.0, le=1.0, description="Rasa's confidence in it")
 
 
 class EntryOut(BaseModel):
@@ -294,6 +303,7 @@ class EntryOut(BaseModel):
 
 class SearchOut(BaseModel):
     decision: Literal["answer", "suggest", "none"]
+    chance: float  # the decision's estimate that the best answer is right
     language: str
     answer: Optional[EntryOut]  # decision "answer"
     suggestions: list[EntryOut]  # decision "suggest": up to 3, best first
@@ -302,7 +312,7 @@ class SearchOut(BaseModel):
     @classmethod
     def of(cls, decision: Decision, hits: list[Hit], language: str) -> "SearchOut":
         shown = [EntryOut.of(hit, language) for hit in decision.hits]
-        return cls(decision=decision.kind, language=language,
+        return cls(decision=decision.kind, chance=round(decision.chance, 4), language=language,
                    answer=shown[0] if decision.kind == "answer" else None,
                    suggestions=shown if decision.kind == "suggest" else [],
                    results=[EntryOut.of(hit, language) for hit in hits])

@@ -42,7 +42,7 @@ class FakeRetriever:
     def __init__(self, result=None, failure=None):
         self.result, self.failure, self.calls = result, failure, []
 
-    async def search(self, question, language, intent=None):
+    async def search(self, question, language, intent=None, confidence=1.0):
         self.calls.append(("search", question, language, intent))
         if self.failure:
             raise self.failure
@@ -162,7 +162,8 @@ def test_the_http_client_speaks_the_services_api_and_reports_failures():
                                  transport=httpx.MockTransport(handler))
     result = asyncio.run(client.search("问题", "zh"))
     assert (result.decision, result.entries[0].id) == ("suggest", "x")
-    assert json.loads(seen[0].content) == {"query": "问题", "language": "zh", "intent": None}
+    assert json.loads(seen[0].content) == {"query": "问题", "language": "zh", "intent": None,
+                                              "confidence": 1.0}
     assert asyncio.run(client.entry("a/b", "en")) is None  # one path segment, whatever is typed
     with pytest.raises(KnowledgeUnavailable):
         asyncio.run(client.entry("boom", "en"))

@@ -38,7 +38,7 @@ from sqlalchemy import (
     update,
 )
 
-from retriever import intent_examples
+from retriever import intent_examples, readings
 from web.admin.training_data import copy_training_data
 from web.core.config import PROJECT_ROOT, Settings
 from web.core.database import engine_for
@@ -250,12 +250,29 @@ class ModelVersions:
                 raise RuntimeError("The model was trained but the held-out evaluation failed; "
                                    "it is listed without figures.")
             self.set_figures(job.id, figures_from(json.loads(report.read_text())))
+            job.stage, job.progress = "reading the calibration questions", 0.97
+            self._read_calibration_questions(job, output, workspace)
             job.state, job.stage, job.progress = "done", "done", 1.0
         except Exception as error:  # noqa: BLE001 - the job reports any failure in words
             job.state, job.error = "failed", str(error)
             job.log.append(f"FAILED: {error}")
         finally:
             shutil.rmtree(workspace, ignore_errors=True)
+
+    def _read_calibration_questions(self, job: TrainingJob, model: Path, workspace: Path) -> None:
+        """The new model's readings of the retriever's calibration questions, kept beside it
+        (retriever/readings.py). Without them the version still deploys: the answer decision
+        then leaves Rasa's reading out."""
+        texts = workspace / "calibration-questions.json"
+        texts.write_text(json.dumps(readings.texts_to_read(self.settings), ensure_ascii=False),
+                         encoding="utf-8")
+        code = self._run(job, [
+            str(self.settings.rasa_python), "nlu/read.py", "--model", str(model), "--texts",
+            str(texts), "--out", str(readings.of_model(model))], lambda _: None,
+            keep=lambda line: not _NOISE.match(line))
+        if code != 0:
+            job.log.append("The calibration questions could not be read with this model; the "
+                           "answer decision will leave Rasa's reading out while it serves.")
 
     def evaluate_once(self, version: ModelVersion) -> None:
         """Scores a version that has no figures yet (the startup model), once, in the
@@ -283,9 +300,14 @@ class ModelVersions:
     # --- deploying ---------------------------------------------------------------------------
 
     def mark_deployed(self, version_id: str) -> None:
+        """Records the deploy and publishes the version's readings of the calibration
+        questions, so the answer decision is refitted for the model now serving."""
         with self.engine.begin() as db:
             db.execute(update(versions).where(versions.c.id == version_id).values(
                 deployed_at=datetime.now(UTC)))
+        version = self.get(version_id)
+        if version is not None:
+            readings.publish(Path(version.path), self.settings.rasa_readings_path)
 
 
 def _training_steps(config: Path) -> int:

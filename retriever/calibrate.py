@@ -149,7 +149,7 @@ def calibrate(entries: Sequence[kb.Entry], encoder, lexical_weight: float, stray
     stray = np.arange(len(texts)) >= len(probes)
     suggest = round(float(np.quantile(best[stray], 1 - stray_rate)), 4) if stray.any() else 0.0
     model = fit(x, is_right, languages, precision, suggest, rasa_read)
-    answered = np.array([model.chance(row) >= model.answer for row in x], bool)
+    answered = model.chances(x) >= model.answer
     figures: Dict[str, dict] = {}
     for lang in ("zh", "en"):
         mine = (languages == lang) & ~stray

@@ -12,7 +12,7 @@ whenever the index is built (retriever/calibrate.py). Rasa's readings of those q
 the model Rasa serves (retriever/readings.py); without them the Rasa features are left out.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
@@ -72,10 +72,13 @@ class AnswerModel:
     answer: float  # answer when the estimated chance of being right is at least this
     suggest: float  # else offer the candidates scoring at least this; below: does not know
 
+    def chances(self, x: np.ndarray) -> np.ndarray:
+        """The chance for each row of features (FEATURES' order)."""
+        weights = np.array([self.weights.get(name, 0.0) for name in FEATURES])
+        return 1.0 / (1.0 + np.exp(-(self.intercept + x @ weights)))
+
     def chance(self, x: np.ndarray) -> float:
-        z = self.intercept + sum(self.weights.get(name, 0.0) * value
-                                 for name, value in zip(FEATURES, x, strict=True))
-        return float(1.0 / (1.0 + np.exp(-z)))
+        return float(self.chances(x[None, :])[0])
 
 
 @dataclass(frozen=True)
@@ -115,9 +118,7 @@ def fit(x: np.ndarray, right: np.ndarray, language: np.ndarray, precision: float
     weights, intercept = fit_logistic(x[:, used], right.astype(float))
     named = {FEATURES[i]: round(float(w), 4) for i, w in zip(used, weights, strict=True)}
     model = AnswerModel(named, round(intercept, 4), 1.0, suggest)
-    chance = np.array([model.chance(row) for row in x])
-    return AnswerModel(named, model.intercept, choose_bar(chance, right, language, precision),
-                       suggest)
+    return replace(model, answer=choose_bar(model.chances(x), right, language, precision))
 
 
 def matrix(rows: Sequence[np.ndarray]) -> np.ndarray:

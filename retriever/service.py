@@ -36,6 +36,7 @@ from retriever.calibrate import (
     Asked,
     Calibration,
     calibrate,
+    calibration_questions,
     customer_questions,
     out_of_scope_examples,
 )
@@ -148,7 +149,7 @@ class Retriever:
         entries, strays = index_sources(self.settings)
         known = len(self.cache)
         questions = self.tuning.customer_questions()
-        outside = strays + [q.text for q in questions if q.entry is None]
+        _, outside = calibration_questions(entries, questions, strays)
         searcher = Searcher(entries, self.encoder, self.tuning.lexical_weight, self.cache,
                             outside)
         calibration = calibrate(entries, self.encoder, self.tuning.lexical_weight, strays,

@@ -121,10 +121,10 @@ calibrate: install
 	$(APP_PY) -m retriever.calibrate
 
 bench-retriever: install
-	$(APP_PY) -m retriever.bench --entries 1000
+	$(APP_PY) -m bench.retriever --entries 1000
 
 bench-webhook: install $(READINGS)
-	$(APP_PY) -m web.bench
+	$(APP_PY) -m bench.webhook
 
 # Everything issue 7 measures, about an hour: NLU held-out, the pipeline on BANKING77 and CLINC150
 # (read from ../shared/datasets), the retriever at 1,000 and 10,000 entries, simulated customers
@@ -134,14 +134,14 @@ RASA_SCRIPT := HOME=$(CACHE)/home $(RASA_PY)
 bench: install $(READINGS) | $(CACHE)/home
 	@mkdir -p $(BENCH)
 	$(RASA_SCRIPT) nlu/evaluate.py --model $(MODEL) --report $(BENCH)/nlu-heldout.json
-	$(RASA_SCRIPT) nlu/bench_public.py banking77 --report $(BENCH)/banking77.json
-	$(RASA_SCRIPT) nlu/bench_public.py clinc150 --report $(BENCH)/clinc150.json
-	$(APP_PY) -m retriever.bench_intents --json $(BENCH)/banking77-encoder.json
+	$(RASA_SCRIPT) bench/public_nlu.py banking77 --report $(BENCH)/banking77.json
+	$(RASA_SCRIPT) bench/public_nlu.py clinc150 --report $(BENCH)/clinc150.json
+	$(APP_PY) -m bench.intents --json $(BENCH)/banking77-encoder.json
 	$(APP_PY) -m retriever.evaluate --queries retriever/heldout --json $(BENCH)/retriever-heldout.json
-	$(APP_PY) -m retriever.bench --entries 1000 --json $(BENCH)/retriever-1k.json
-	$(APP_PY) -m retriever.bench --entries 10000 --json $(BENCH)/retriever-10k.json
-	$(APP_PY) -m web.bench --json $(BENCH)/e2e.json
-	$(RASA_SCRIPT) ops/bench_report.py $(BENCH)
+	$(APP_PY) -m bench.retriever --entries 1000 --json $(BENCH)/retriever-1k.json
+	$(APP_PY) -m bench.retriever --entries 10000 --json $(BENCH)/retriever-10k.json
+	$(APP_PY) -m bench.webhook --json $(BENCH)/e2e.json
+	$(RASA_SCRIPT) bench/report.py $(BENCH)
 
 # Browser tests drive Debian's chromium (no test tool can download its own browser here), with a
 # Chinese font so the screenshots are legible.

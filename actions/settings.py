@@ -1,6 +1,6 @@
 """The Rasa side's settings: the one place on this side that reads the environment (prefix AN_).
 
-The app side has its own (web/core/config.py); both read the same AN_BANK_* variables, so the
+The app side has its own (core/config.py); both read the same AN_BANK_* variables, so the
 launcher points both sides at the same account service with one setting.
 """
 

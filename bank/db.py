@@ -6,7 +6,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
 from bank.models import Base
-from web.core.database import ensure_sqlite_folder
+from core.database import ensure_sqlite_folder
 
 
 @lru_cache

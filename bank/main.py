@@ -20,7 +20,7 @@ from bank.api.routes import (
     transactions,
 )
 from bank.errors import Refused
-from web.core.errors import validation_reasons
+from core.errors import validation_reasons
 
 app = FastAPI(
     title="Sandbox account service",

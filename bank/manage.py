@@ -5,7 +5,7 @@ import argparse
 
 from bank.db import create_schema, open_session
 from bank.seed import seed
-from web.core.config import Settings, get_settings
+from core.config import Settings, get_settings
 
 
 def init(settings: Settings) -> bool:

@@ -21,7 +21,7 @@ from typing import Dict, Iterable, List, Optional
 
 import yaml
 
-from web.core.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")

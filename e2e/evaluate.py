@@ -29,8 +29,8 @@ from typing import Any, Dict, List, Optional
 
 import httpx
 
+from core.config import PROJECT_ROOT, Settings
 from e2e.cases import KINDS, Case, load_cases
-from web.core.config import PROJECT_ROOT, Settings
 
 OUTCOMES = ("right", "wrong", "suggestion", "declined")
 # Said when the assistant has no answer: none of them states a fact.

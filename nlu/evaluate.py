@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import json
 import logging
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -25,8 +26,9 @@ from rasa.shared.nlu.training_data.loading import load_data
 from sklearn.metrics import accuracy_score, f1_score
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from actions.language import detect_language  # noqa: E402
+# The held-out examples are whole Chinese or English sentences: any Han character tells (on every
+# one of them this agrees with the assistant's own detection, actions/language.py).
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 # Was 0.95 before knowledge_question (issue 14): teaching Rasa the knowledge base's territory
 # costs about 2 points here (a few account requests filed as questions) and is a large win end
@@ -69,7 +71,7 @@ def load_examples(folder: Path) -> List[Example]:
 
 
 def language_of(text: str) -> str:
-    return detect_language(text) or ("en" if text.isascii() else "zh")
+    return "zh" if _HAN.search(text) else "en"
 
 
 def entity_spans(entities: List[Dict[str, Any]]) -> set:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import json
 import os
 import signal
 import socket
@@ -20,9 +19,8 @@ from pathlib import Path
 
 import httpx
 
-from retriever import readings
-from web.admin.models import model_to_serve
-from web.core.config import PROJECT_ROOT, Settings, get_settings
+from core.config import PROJECT_ROOT, Settings, get_settings
+from web.admin.models import model_to_serve, publish_readings
 
 
 def free_port() -> int:
@@ -103,6 +101,15 @@ class Service:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
 
+def rasa_environment(settings: Settings, tracker_database_url: str | None = None) -> dict[str, str]:
+    """What bot/endpoints.yml reads: the action server, and the tracker store at the URL the
+    review page reads too (tracker_database_url)."""
+    return settings.process_environment(
+        ACTION_ENDPOINT_URL=f"{settings.actions_url}/webhook",
+        TRACKER_DATABASE_URL=tracker_database_url or settings.tracker_database_url,
+    )
+
+
 class Stack:
     """The Rasa server, the action server and the web app, wired to each other by settings."""
 
@@ -116,10 +123,7 @@ class Stack:
         log_dir = log_dir or settings.data_dir / "logs"
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.model = model_to_serve(settings)
-        rasa_env = settings.process_environment(
-            ACTION_ENDPOINT_URL=f"{settings.actions_url}/webhook",
-            TRACKER_DB=str(settings.data_dir / "tracker.db"),
-        )
+        rasa_env = rasa_environment(settings)
         app_env = settings.process_environment(**self._settings_environment())
         self.services = {
             "bank": Service(
@@ -186,13 +190,7 @@ class Stack:
                   "token_secret", "partner_api_keys", "web_database_url", "rate_limit_messages",
                   "rate_limit_seconds", "checker_port", "training_data_dir", "training_configs",
                   "models_dir", "knowledge_dir", "rasa_readings_path")
-        values = {name: getattr(self.settings, name) for name in fields}
-        return {
-            f"AN_{name.upper()}": (json.dumps(value, default=str)
-                                   if isinstance(value, list | dict) else str(value))
-            for name, value in values.items()
-            if value is not None
-        }
+        return self.settings.as_environment(fields)
 
     def start(
         self, names: tuple[str, ...] = ("bank", "retriever", "actions", "checker", "rasa", "web")
@@ -206,7 +204,7 @@ class Stack:
             )
         if "retriever" in names:
             # The answer decision is fitted on the readings of the model Rasa will serve.
-            readings.publish(self.model, self.settings.rasa_readings_path)
+            publish_readings(self.model, self.settings.rasa_readings_path)
         for name in names:
             self.services[name].start()
         try:
@@ -272,10 +270,7 @@ def shell(settings: Settings) -> None:
     """A terminal chat with the trained model; the action server runs beside it."""
     stack = Stack(settings)
     stack.start(("actions",))
-    env = settings.process_environment(
-        ACTION_ENDPOINT_URL=f"{settings.actions_url}/webhook",
-        TRACKER_DB=str(settings.data_dir / "tracker.db"),
-    )
+    env = rasa_environment(settings)
     try:
         subprocess.run(
             [str(settings.rasa_python), "-m", "rasa", "shell", "--model", str(settings.model_path),

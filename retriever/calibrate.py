@@ -42,7 +42,7 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
-from retriever import kb
+from core import knowledge_base as kb
 from retriever.decision import AnswerModel, RasaReading, features, fit, matrix
 from retriever.faq import examples
 from retriever.search import Searcher, language_of
@@ -178,9 +178,9 @@ def out_of_scope_examples(project: Path) -> List[str]:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    from core.config import get_settings
     from retriever import faq, readings
     from retriever.service import default_encoder, load_tuning
-    from web.core.config import get_settings
 
     settings = get_settings()
     parser = argparse.ArgumentParser(prog="python -m retriever.calibrate", description=__doc__,

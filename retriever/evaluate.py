@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from retriever import kb
+from core import knowledge_base as kb
+from core.config import get_settings
 from retriever.calibrate import calibrate, out_of_scope_examples
 from retriever.decision import AnswerModel, decide
 from retriever.search import Searcher
 from retriever.service import default_encoder, load_tuning
-from web.core.config import get_settings
 
 
 @dataclass(frozen=True)

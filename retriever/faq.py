@@ -15,7 +15,7 @@ from typing import Dict, Iterable, List
 
 import yaml
 
-from retriever.kb import Entry, Side
+from core.knowledge_base import Entry, Side
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")

@@ -10,15 +10,16 @@ written only when it changes). A text that is already another intent's example, 
 test question, is left out.
 """
 
+import argparse
 import json
 import re
 import sys
 from pathlib import Path
 from typing import Iterable, List, Optional, Set
 
-from retriever import kb
+from core import knowledge_base as kb
+from core.config import get_settings
 from retriever.faq import examples
-from web.core.config import get_settings
 
 INTENT = "knowledge_question"
 # An entry's question and first paraphrases per language: all of them (about 3,000 examples
@@ -72,7 +73,13 @@ def write(project: Path, knowledge_dir: Path) -> Optional[Path]:
 
 def main(argv: Optional[List[str]] = None) -> int:
     settings = get_settings()
-    changed = write(settings.training_data_dir, settings.knowledge_dir)
+    parser = argparse.ArgumentParser(prog="python -m retriever.intent_examples",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--project", type=Path, default=settings.training_data_dir,
+                        help="the training data's folder (nlu/train, nlu/test under it)")
+    parser.add_argument("--knowledge", type=Path, default=settings.knowledge_dir)
+    args = parser.parse_args(argv)
+    changed = write(args.project, args.knowledge)
     print(f"{changed} written" if changed else "nlu/train/knowledge.yml is up to date")
     return 0
 

@@ -17,9 +17,9 @@ from typing import Callable, Dict, Iterable, List, Optional
 
 import yaml
 
-from retriever import kb
+from core import knowledge_base as kb
+from core.config import PROJECT_ROOT, get_settings
 from retriever.search import Reading
-from web.core.config import PROJECT_ROOT, get_settings
 
 NEAR_FAQ_HITS = 3
 FAQ_FILES = sorted((PROJECT_ROOT / "nlu" / "train").glob("faq_*.yml"))

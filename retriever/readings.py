@@ -4,10 +4,10 @@ The answer decision weighs Rasa's intent (retriever/decision.py), so it must be 
 the live model reads questions it was not fitted on. After every training the Rasa side reads
 the calibration questions with the new model and keeps the readings beside it
 (`<model>.readings.json`, nlu/read.py); whoever puts a model into service (ops/stack.py at start,
-the editor's deploy and roll back) publishes its readings where the retriever looks
-(`rasa_readings_path`). The retriever refits when that file changes. A model without readings
-(an imported one, or trained before this existed) is published as none, and the decision leaves
-Rasa's reading out rather than trusting another model's.
+the editor's deploy and roll back: web/admin/models.py) publishes its readings where the
+retriever looks (`rasa_readings_path`). The retriever refits when that file changes. A model
+without readings (an imported one, or trained before this existed) is published as none, and the
+decision leaves Rasa's reading out rather than trusting another model's.
 
     python -m retriever.readings --texts F   # writes the questions to read (JSON list) to F
 """
@@ -15,7 +15,6 @@ Rasa's reading out rather than trusting another model's.
 import argparse
 import json
 import logging
-import shutil
 import sys
 from pathlib import Path
 from typing import Dict, List, Optional
@@ -23,25 +22,6 @@ from typing import Dict, List, Optional
 from retriever.decision import RasaReading
 
 logger = logging.getLogger("retriever")
-
-
-def of_model(model: Path) -> Path:
-    """Where a model's readings are kept: models/current.tar.gz -> models/current.readings.json."""
-    name = model.name.removesuffix(".tar.gz")
-    return model.with_name(f"{name}.readings.json")
-
-
-def publish(model: Path, live: Path) -> bool:
-    """Makes `model`'s readings the ones the retriever fits on; none if it has none."""
-    source = of_model(model)
-    live.parent.mkdir(parents=True, exist_ok=True)
-    if not source.exists():
-        live.unlink(missing_ok=True)
-        return False
-    scratch = live.with_suffix(".tmp")
-    shutil.copyfile(source, scratch)
-    scratch.replace(live)  # the retriever sees the old file or the new one, never half
-    return True
 
 
 def load(path: Optional[Path]) -> Dict[str, RasaReading]:
@@ -73,7 +53,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--texts", type=Path, required=True)
     args = parser.parse_args(argv)
-    from web.core.config import get_settings
+    from core.config import get_settings
 
     texts = texts_to_read(get_settings())
     args.texts.parent.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from typing import Dict, List, Optional, Protocol, Sequence
 
 import numpy as np
 
-from retriever.kb import Entry, Side
+from core.knowledge_base import Entry, Side
 from retriever.lexical import LexicalIndex
 
 _HAN = re.compile(r"[\u3400-\u9fff]")

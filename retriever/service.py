@@ -31,7 +31,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from retriever import faq, kb, readings
+from core import knowledge_base as kb
+from core.config import Settings, get_settings
+from retriever import faq, readings
 from retriever.calibrate import (
     Asked,
     Calibration,
@@ -42,7 +44,6 @@ from retriever.calibrate import (
 )
 from retriever.decision import FEATURES, AnswerModel, Decision, RasaReading, decide
 from retriever.search import Hit, Searcher, language_of
-from web.core.config import Settings, get_settings
 
 logger = logging.getLogger("retriever")
 MAX_QUERY_CHARS = 2000

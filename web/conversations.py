@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, DateTime, MetaData, String, Table, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from web.core.database import engine_for
+from core.database import engine_for
 
 _metadata = MetaData()
 owners = Table(

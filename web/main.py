@@ -6,6 +6,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from core.config import get_settings
+from core.errors import validation_reasons
 from web.admin.knowledge import HTTP_STATUS, EditConflict, EditRefused, NotFound
 from web.admin.training_data import CheckerUnavailable
 from web.api.routes import auth, pages, webhook
@@ -17,8 +19,6 @@ from web.api.routes.admin import session as admin_session
 from web.api.routes.admin import staff as admin_staff
 from web.api.routes.admin import training_data as admin_training_data
 from web.api.routes.pages import STATIC
-from web.core.config import get_settings
-from web.core.errors import validation_reasons
 
 app = FastAPI(
     title="小安 / An",

@@ -15,7 +15,7 @@ from bank.clock import Clock
 from bank.db import open_session
 from bank.errors import Refused, not_found
 from bank.models import Customer
-from web.core.config import Settings, get_settings
+from core.config import Settings, get_settings
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 

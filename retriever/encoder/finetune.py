@@ -23,10 +23,11 @@ from typing import List, Optional
 import torch
 from transformers import AutoModel, AutoTokenizer
 
-from retriever import faq, kb
+from core import knowledge_base as kb
+from core.config import get_settings
+from retriever import faq
 from retriever.calibrate import held_out
 from retriever.encoder.model import QUERY_PREFIX
-from web.core.config import get_settings
 
 TEXTS_PER_PAIR = 8
 MAX_PAIRS = 6

@@ -6,9 +6,9 @@ import httpx
 import pytest
 import yaml
 
+from core.config import PROJECT_ROOT, Settings
 from ops.stack import Stack, free_port
 from web.admin.training_data import SCRATCH_PARTS, copy_training_data
-from web.core.config import PROJECT_ROOT, Settings
 
 PARTNER_KEY = "partner-e2e-key"
 # The browser test of the editor trains with this: a model in about a minute.

@@ -4,8 +4,8 @@ the answer decision landed (e2e.evaluate.FLOORS); the report also shows issue 14
 
 import json
 
+from core.config import PROJECT_ROOT
 from e2e.evaluate import evaluate, markdown
-from web.core.config import PROJECT_ROOT
 
 
 def test_held_out_messages_of_every_kind_meet_the_targets_in_both_languages(stack):

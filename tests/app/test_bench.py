@@ -2,7 +2,7 @@
 
 import os
 
-from web.bench import busiest_functions, cpu_seconds, percentiles
+from bench.webhook import busiest_functions, cpu_seconds, percentiles
 
 RAW = """\
 _run_once (asyncio/events.py:84);handle (rasa/core/agent.py:120);predict (tensorflow/eager.py:10) 5

@@ -2,15 +2,13 @@
 
 import subprocess
 
-from web.core.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT
+from ops.stack import rasa_environment
 
 
 def run_on_rasa_side(stack, *arguments: str, timeout: int = 900) -> subprocess.CompletedProcess:
     settings = stack.settings
-    env = settings.process_environment(
-        ACTION_ENDPOINT_URL=f"{settings.actions_url}/webhook",
-        TRACKER_DB=str(settings.data_dir / "rasa-test-tracker.db"),
-    )
+    env = rasa_environment(settings, f"sqlite:///{settings.data_dir / 'rasa-test-tracker.db'}")
     result = subprocess.run(
         [str(settings.rasa_python), *arguments],
         cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout,

@@ -2,7 +2,7 @@
 
 import httpx
 
-from retriever import kb
+from core import knowledge_base as kb
 
 
 def test_every_service_is_healthy(stack):

@@ -8,11 +8,11 @@ import jwt
 import pytest
 from fastapi.testclient import TestClient
 
+from core.config import Settings, get_settings
 from web.api import deps
-from web.core.config import Settings, get_settings
-from web.core.security import issue_token
 from web.main import app
 from web.rasa_client import RasaClient
+from web.security import issue_token
 
 PARTNER_KEY = "partner-test-key"
 URL = "/webhooks/rest/webhook"

@@ -20,7 +20,7 @@ from sqlalchemy import (
     select,
 )
 
-from web.core.database import engine_for
+from core.database import engine_for
 
 _metadata = MetaData()
 changes = Table(

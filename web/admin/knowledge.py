@@ -15,7 +15,7 @@ import re
 import threading
 from pathlib import Path
 
-from retriever import kb
+from core import knowledge_base as kb
 from web.admin.changes import ChangeLog
 
 MIN_PARAPHRASES = 3

@@ -9,8 +9,8 @@ import argparse
 import getpass
 import sys
 
+from core.config import get_settings
 from web.admin.staff import ROLES, Staff, StaffError
-from web.core.config import get_settings
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,10 +38,9 @@ from sqlalchemy import (
     update,
 )
 
-from retriever import intent_examples, readings
+from core.config import PROJECT_ROOT, Settings
+from core.database import engine_for
 from web.admin.training_data import copy_training_data
-from web.core.config import PROJECT_ROOT, Settings
-from web.core.database import engine_for
 
 _metadata = MetaData()
 versions = Table(
@@ -108,6 +107,10 @@ _COMPONENT = re.compile(r"(Starting to train|Finished training|Restored) compone
                         r"'(?:train_)?([A-Za-z]+?)\d*'")
 # Of the evaluation's output only its table is worth showing, not TensorFlow's chatter.
 _NOISE = re.compile(r"\d{4}-\d\d-\d\d |\t|.*(tensorflow|warn|Warning|oneDNN|cuda|TensorRT)")
+
+
+def _not_noise(line: str) -> bool:
+    return not _NOISE.match(line)
 _PERCENT = re.compile(r"(Epochs|Processed trackers|Processed story blocks)[^\d]*?(\d+)%")
 
 
@@ -186,7 +189,11 @@ class ModelVersions:
 
     def _run(self, job: TrainingJob, command: list[str], on_line: Callable[[str], None],
              keep: Callable[[str], bool] = lambda _: True) -> int:
-        environment = self.settings.process_environment(PYTHONPATH=str(PROJECT_ROOT))
+        # The editor's own knowledge base and training data, whatever the environment says.
+        environment = self.settings.process_environment(
+            PYTHONPATH=str(PROJECT_ROOT),
+            **self.settings.as_environment(("knowledge_dir", "training_data_dir",
+                                            "retriever_config")))
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=environment,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         pending, overwrite = b"", False
@@ -212,8 +219,13 @@ class ModelVersions:
         try:
             # A snapshot: edits made meanwhile go into the next version.
             data = copy_training_data(self.settings.training_data_dir, workspace / "data")
-            # knowledge_question is taught from the knowledge base as it is now.
-            intent_examples.write(data, self.settings.knowledge_dir)
+            # knowledge_question is taught from the knowledge base as it is now (the same
+            # command make runs before training).
+            if self._run(job, [str(self.settings.app_python), "-m", "retriever.intent_examples",
+                               "--project", str(data), "--knowledge",
+                               str(self.settings.knowledge_dir)], lambda _: None) != 0:
+                raise RuntimeError("The knowledge base's questions could not be written into "
+                                   "the training data; the log above says why. Nothing changed.")
             steps = _training_steps(config)
             done: set[int] = set()
 
@@ -244,7 +256,7 @@ class ModelVersions:
             code = self._run(job, [
                 str(self.settings.rasa_python), "nlu/evaluate.py", "--model", str(output),
                 "--test-data", str(data / "nlu/test"), "--report", str(report)], lambda _: None,
-                keep=lambda line: not _NOISE.match(line))
+                keep=_not_noise)
             if code != 0 or not report.exists():
                 self.set_figures(job.id, {})
                 raise RuntimeError("The model was trained but the held-out evaluation failed; "
@@ -261,15 +273,15 @@ class ModelVersions:
 
     def _read_calibration_questions(self, job: TrainingJob, model: Path, workspace: Path) -> None:
         """The new model's readings of the retriever's calibration questions, kept beside it
-        (retriever/readings.py). Without them the version still deploys: the answer decision
-        then leaves Rasa's reading out."""
+        (retriever/readings.py; the same two commands make runs). Without them the version
+        still deploys: the answer decision then leaves Rasa's reading out."""
         texts = workspace / "calibration-questions.json"
-        texts.write_text(json.dumps(readings.texts_to_read(self.settings), ensure_ascii=False),
-                         encoding="utf-8")
-        code = self._run(job, [
-            str(self.settings.rasa_python), "nlu/read.py", "--model", str(model), "--texts",
-            str(texts), "--out", str(readings.of_model(model))], lambda _: None,
-            keep=lambda line: not _NOISE.match(line))
+        code = self._run(job, [str(self.settings.app_python), "-m", "retriever.readings",
+                               "--texts", str(texts)], lambda _: None, keep=_not_noise)
+        if code == 0:
+            code = self._run(job, [
+                str(self.settings.rasa_python), "nlu/read.py", "--model", str(model), "--texts",
+                str(texts), "--out", str(readings_of(model))], lambda _: None, keep=_not_noise)
         if code != 0:
             job.log.append("The calibration questions could not be read with this model; the "
                            "answer decision will leave Rasa's reading out while it serves.")
@@ -307,7 +319,7 @@ class ModelVersions:
                 deployed_at=datetime.now(UTC)))
         version = self.get(version_id)
         if version is not None:
-            readings.publish(Path(version.path), self.settings.rasa_readings_path)
+            publish_readings(Path(version.path), self.settings.rasa_readings_path)
 
 
 def _training_steps(config: Path) -> int:
@@ -317,6 +329,27 @@ def _training_steps(config: Path) -> int:
     data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
     return max(1, len(data.get("pipeline") or []) + len(data.get("policies") or []))
 
+
+
+def readings_of(model: Path) -> Path:
+    """Where a model's readings of the calibration questions are kept (nlu/read.py writes them):
+    models/current.tar.gz -> models/current.readings.json."""
+    name = model.name.removesuffix(".tar.gz")
+    return model.with_name(f"{name}.readings.json")
+
+
+def publish_readings(model: Path, live: Path) -> bool:
+    """Makes `model`'s readings the ones the retriever fits its answer decision on (it watches
+    `live`, retriever/readings.py); none if the model has none."""
+    source = readings_of(model)
+    live.parent.mkdir(parents=True, exist_ok=True)
+    if not source.exists():
+        live.unlink(missing_ok=True)
+        return False
+    scratch = live.with_suffix(".tmp")
+    shutil.copyfile(source, scratch)
+    scratch.replace(live)  # the retriever sees the old file or the new one, never half
+    return True
 
 
 def model_to_serve(settings: Settings) -> Path:

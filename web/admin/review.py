@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, func, inspect, select
 
-from web.core.database import engine_for
+from core.database import engine_for
 
 _metadata = MetaData()
 events = Table(  # Rasa's SQLTrackerStore schema (rasa/core/tracker_store.py, SQLEvent)

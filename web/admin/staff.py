@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Column, DateTime, MetaData, String, Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from web.core.database import engine_for
+from core.database import engine_for
 
 ROLES = ("viewer", "editor", "admin")
 _hasher = PasswordHasher()

@@ -10,6 +10,8 @@ import httpx
 from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from core.config import Settings, get_settings
+from core.http import tls_context
 from web.admin.changes import ChangeLog
 from web.admin.knowledge import KnowledgeEditor
 from web.admin.models import ModelVersions
@@ -18,11 +20,9 @@ from web.admin.staff import Session as StaffSession
 from web.admin.staff import Staff
 from web.admin.training_data import RasaChecker, TrainingDataEditor
 from web.conversations import ConversationOwners
-from web.core.config import Settings, get_settings
-from web.core.http import tls_context
-from web.core.rate_limit import RateLimiter
-from web.core.security import CustomerLogins, TokenError, is_partner_key, token_customer
 from web.rasa_client import RasaClient
+from web.rate_limit import RateLimiter
+from web.security import CustomerLogins, TokenError, is_partner_key, token_customer
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 

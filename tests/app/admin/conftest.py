@@ -5,11 +5,11 @@ import shutil
 import pytest
 from fastapi.testclient import TestClient
 
+from core.config import PROJECT_ROOT, Settings, get_settings
 from ops.stack import Service, free_port
 from web.admin.staff import Staff
 from web.admin.training_data import copy_training_data
 from web.api import deps
-from web.core.config import PROJECT_ROOT, Settings, get_settings
 from web.main import app
 
 PASSWORD = "correct horse battery"

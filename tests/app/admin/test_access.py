@@ -8,11 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from core.config import PROJECT_ROOT
 from web.admin.staff import sessions
 from web.api import deps
-from web.core.config import PROJECT_ROOT
-from web.core.security import issue_token
 from web.main import app
+from web.security import issue_token
 
 PASSWORD = "correct horse battery"  # as tests/app/admin/conftest.py gives every member of staff
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from retriever import kb
+from core import knowledge_base as kb
 
 NEW = {
     "id": "ac-paper-statement", "category": "account", "source": "demo bank policy",

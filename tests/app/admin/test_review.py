@@ -5,8 +5,8 @@ import json
 import pytest
 from sqlalchemy import insert
 
+from core.database import engine_for
 from web.admin.review import _metadata, events, mask
-from web.core.database import engine_for
 
 
 def user(sender, at, text, intent, confidence):
@@ -94,7 +94,7 @@ def test_real_conversations_are_read_and_flagged(stack, chat):
     for message in ("你们客服电话多少", "我的卡号是6217000011110428", "/nlu_fallback",
                     "我要转人工"):
         chat(sender, message)
-    review = ConversationReview(f"sqlite:///{stack.settings.data_dir / 'tracker.db'}")
+    review = ConversationReview(stack.settings.tracker_database_url)
     turns = review.conversation(sender)
     said = [turn for turn in turns if turn["who"] == "user"]
     assert said[0]["text"] == "你们客服电话多少" and said[0]["flags"] == []

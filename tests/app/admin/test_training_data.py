@@ -7,8 +7,8 @@ from urllib.parse import quote
 
 import pytest
 
+from core.config import PROJECT_ROOT
 from web.admin import training_files as files
-from web.core.config import PROJECT_ROOT
 
 DATA_FILES = ("nlu/train", "bot/domain", "bot/data")
 

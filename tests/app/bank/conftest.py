@@ -12,7 +12,7 @@ from bank.clock import BUSINESS_TZ, Clock
 from bank.db import engine_for
 from bank.main import app
 from bank.manage import init
-from web.core.config import Settings, get_settings
+from core.config import Settings, get_settings
 
 TOKEN = "test-service-token"
 THURSDAY_10AM = datetime(2026, 11, 26, 10, 0, tzinfo=BUSINESS_TZ)

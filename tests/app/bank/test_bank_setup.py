@@ -22,7 +22,7 @@ from bank.models import (
     Repayment,
     Transaction,
 )
-from web.core.config import Settings, get_settings
+from core.config import Settings, get_settings
 
 
 def counts(settings) -> dict[str, int]:

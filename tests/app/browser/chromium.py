@@ -2,7 +2,7 @@
 
 from playwright.sync_api import Page
 
-from web.core.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = PROJECT_ROOT / "reports" / "screenshots"

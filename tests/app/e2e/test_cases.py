@@ -3,11 +3,11 @@ apart from what the assistant is taught, and a reply scored by what it carries."
 
 import re
 
+from core import knowledge_base as kb
+from core.config import PROJECT_ROOT
 from e2e.cases import KINDS, NOT_OFFERED, Case, load_cases, nlu_examples
 from e2e.evaluate import Turn, score
-from retriever import kb
 from retriever.calibrate import customer_questions
-from web.core.config import PROJECT_ROOT
 
 CASES = load_cases()
 

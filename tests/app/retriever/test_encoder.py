@@ -4,9 +4,9 @@ path's embedding in fp32 and close to it in int8 (the encoder is built by `make 
 import numpy as np
 from transformers import AutoTokenizer
 
-from retriever import kb
+from core import knowledge_base as kb
+from core.config import get_settings
 from retriever.encoder.model import QUERY_PREFIX, Encoder, QuestionTokenizer
-from web.core.config import get_settings
 
 MODEL_DIR = get_settings().retriever_base_model_dir
 ODD_TEXTS = ["<s>余额</s> <mask>", "two  spaces\tand\nlines", "１～３个工作日，ＡＢＣ",

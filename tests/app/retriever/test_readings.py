@@ -3,20 +3,22 @@ and used by the decision's fit only when they cover every question."""
 
 import json
 
-from retriever import calibrate, kb, readings
+from core import knowledge_base as kb
+from retriever import calibrate, readings
 from retriever.decision import RasaReading
 from tests.app.retriever.test_retriever import FakeEncoder
+from web.admin.models import publish_readings, readings_of
 
 
 def test_a_models_readings_are_published_when_it_serves_and_withdrawn_for_one_without(tmp_path):
     model, bare = tmp_path / "v1.tar.gz", tmp_path / "v0.tar.gz"
-    assert readings.of_model(model) == tmp_path / "v1.readings.json"
-    readings.of_model(model).write_text(json.dumps(
+    assert readings_of(model) == tmp_path / "v1.readings.json"
+    readings_of(model).write_text(json.dumps(
         {"model": "v1.tar.gz", "readings": {"贷款利率多少": ["faq_loan", 0.93]}}))
     live = tmp_path / "data" / "rasa-readings.json"
-    assert readings.publish(model, live)
+    assert publish_readings(model, live)
     assert readings.load(live) == {"贷款利率多少": RasaReading("faq_loan", 0.93)}
-    assert not readings.publish(bare, live) and not live.exists()
+    assert not publish_readings(bare, live) and not live.exists()
     assert readings.load(live) == {}
     live.write_text("{not json")
     assert readings.load(live) == {}  # a broken file is not trusted, and nothing fails

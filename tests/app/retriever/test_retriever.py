@@ -11,13 +11,13 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from retriever import kb
+from core import knowledge_base as kb
+from core.config import Settings
 from retriever import service as service_module
 from retriever.decision import AnswerModel, RasaReading, decide, features, fit_logistic
 from retriever.lexical import terms
 from retriever.search import Hit, Reading, Searcher, language_of
 from retriever.service import create_app
-from web.core.config import Settings
 
 # A decision set by hand for the service's tests (a best score of 0.9 answers); the calibration
 # has tests of its own below.

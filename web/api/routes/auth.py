@@ -4,7 +4,7 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
 from web.api.deps import LoginsDep, SettingsDep, SignInLimiterDep, count_sign_in
-from web.core.security import issue_token
+from web.security import issue_token
 
 router = APIRouter(tags=["sign-in"])
 

@@ -11,8 +11,8 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from web.api.deps import CallerDep, MessageLimiterDep, OwnersDep, RasaDep, SettingsDep
-from web.core.security import issue_token
 from web.rasa_client import RasaUnavailable
+from web.security import issue_token
 
 router = APIRouter(tags=["chat"])
 IDENTITY_KEY = "customer_id"  # the metadata key actions/identity.py reads

@@ -8,7 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
-from retriever import kb
+from core import knowledge_base as kb
 from web.admin.knowledge import HTTP_STATUS, EditConflict, EditRefused, NotFound, version_of
 from web.api.deps import EditorDep, KnowledgeEditorDep, ViewerDep
 

@@ -1,7 +1,7 @@
 """Writes reports/bench.md (tables, targets, PNG plots) and reports/bench.json from the figures
 `make bench` collected in reports/bench/. Runs on the Rasa side, where matplotlib is installed.
 
-    python ops/bench_report.py reports/bench
+    python bench/report.py reports/bench
 """
 
 from __future__ import annotations

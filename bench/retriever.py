@@ -1,4 +1,4 @@
-"""Retriever speed on a large knowledge base: `python -m retriever.bench` (on demand, not a test).
+"""Retriever speed on a large knowledge base: `python -m bench.retriever` (on demand, not a test).
 
 The project's knowledge base is padded to --entries with entries made of public banking and
 general questions read from ../shared/datasets (BANKING77, then CLINC150; three questions of one
@@ -23,10 +23,10 @@ from typing import List, Optional
 
 import httpx
 
-from ops.figures import publish
-from retriever import kb
+from bench.figures import publish
+from core import knowledge_base as kb
+from core.config import PROJECT_ROOT, get_settings
 from retriever.evaluate import load_queries, query_files
-from web.core.config import PROJECT_ROOT, get_settings
 
 DATASETS = PROJECT_ROOT.parent / "shared" / "datasets"
 
@@ -66,7 +66,7 @@ def resident_mb(pid: int) -> float:
 
 def main(argv: Optional[List[str]] = None) -> int:
     settings = get_settings()
-    parser = argparse.ArgumentParser(prog="python -m retriever.bench", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m bench.retriever", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--entries", type=int, default=1000)
     parser.add_argument("--port", type=int, default=8099)

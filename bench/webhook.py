@@ -1,4 +1,4 @@
-"""End-to-end load through the public webhook: `python -m web.bench` (on demand, not a test).
+"""End-to-end load through the public webhook: `python -m bench.webhook` (on demand, not a test).
 
 Starts every service on free ports with a scratch data folder (the demo bank freshly seeded), then
 for each level (1, 8 and 32 customers at once by default) lets that many simulated customers hold
@@ -33,9 +33,9 @@ from pathlib import Path
 
 import httpx
 
-from ops.figures import publish
+from bench.figures import publish
+from core.config import Settings
 from ops.stack import Stack, free_port
-from web.core.config import Settings
 
 FAQS = ["活期宝的七日年化是多少", "what's the yield on daily cash", "逾期了罚息怎么算",
         "how much is the penalty interest if I'm late", "你们客服电话多少",
@@ -207,7 +207,7 @@ def busiest_functions(raw: Path, top: int = 10) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m web.bench", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m bench.webhook", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--customers", type=int, nargs="+", default=[1, 8, 32],
                         help="levels where each customer sends at once after each answer")

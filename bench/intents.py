@@ -1,5 +1,5 @@
 """What a pretrained sentence encoder would add to intent classification: `python -m
-retriever.bench_intents` (on demand, part of `make bench`).
+bench.intents` (on demand, part of `make bench`).
 
 BANKING77's published 93.4% came from pretrained sentence encoders (USE + ConveRT) under a small
 classifier; config.yml's DIET learns from the training examples' words and characters alone.
@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ops.figures import publish
-from retriever.bench import DATASETS
+from bench.figures import publish
+from bench.retriever import DATASETS
+from core.config import PROJECT_ROOT
 from retriever.encoder.model import Encoder
-from web.core.config import PROJECT_ROOT
 
 BASE_ENCODER = PROJECT_ROOT / ".cache" / "models" / "multilingual-e5-small"
 
@@ -58,7 +58,7 @@ def macro_f1(truth: np.ndarray, predicted: np.ndarray, classes: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m retriever.bench_intents", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m bench.intents", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=BASE_ENCODER,
                         help="a transformers model directory (default: e5-small as installed)")

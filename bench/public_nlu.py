@@ -1,7 +1,7 @@
 """The project's NLU pipeline on public intent benchmarks, for comparison with published results.
 
-    python nlu/bench_public.py banking77 --datasets ../shared/datasets --report reports/x.json
-    python nlu/bench_public.py clinc150 ...
+    python bench/public_nlu.py banking77 --datasets ../shared/datasets --report reports/x.json
+    python bench/public_nlu.py clinc150 ...
 
 BANKING77 (English, 77 banking intents): train on its train split, score its test split.
 CLINC150, the banking and credit-card domains (30 intents) plus its out-of-scope training queries as

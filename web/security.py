@@ -9,7 +9,7 @@ import yaml
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from web.core.config import Settings
+from core.config import Settings
 
 ALGORITHM = "HS256"
 _hasher = PasswordHasher()

@@ -25,7 +25,7 @@ from typing import Dict, Iterable, Iterator, List, Optional
 import yaml
 
 LANGUAGES = ("zh", "en")
-KNOWLEDGE_DIR = Path(__file__).resolve().parent / "knowledge"
+KNOWLEDGE_DIR = Path(__file__).resolve().parents[1] / "retriever" / "knowledge"
 
 
 class KnowledgeBaseError(ValueError):
@@ -217,12 +217,12 @@ def export_csv(entries: Iterable[Entry]) -> str:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    """python -m retriever.kb import FAQ.jsonl --into retriever/knowledge/bank.yml
-    python -m retriever.kb export [--out FILE]   (JSONL on standard output by default)"""
+    """python -m core.knowledge_base import FAQ.jsonl --into retriever/knowledge/bank.yml
+    python -m core.knowledge_base export [--out FILE]   (JSONL on standard output by default)"""
     import argparse
     import sys
 
-    parser = argparse.ArgumentParser(prog="python -m retriever.kb", description=main.__doc__,
+    parser = argparse.ArgumentParser(prog="python -m core.knowledge_base", description=main.__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     importing = commands.add_parser("import", help="JSONL lines -> a knowledge-base file")

@@ -1,5 +1,6 @@
 """The app side's settings: the one place that reads the environment (prefix AN_)."""
 
+import json
 import os
 from datetime import datetime
 from functools import lru_cache
@@ -8,7 +9,7 @@ from pathlib import Path
 from pydantic import computed_field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 class Settings(BaseSettings):
@@ -135,6 +136,16 @@ class Settings(BaseSettings):
     @property
     def web_url(self) -> str:
         return f"http://{self.host}:{self.web_port}"
+
+    def as_environment(self, names: tuple[str, ...]) -> dict[str, str]:
+        """These settings as AN_ variables, so a child process reads the same values."""
+        values = {name: getattr(self, name) for name in names}
+        return {
+            f"AN_{name.upper()}": (json.dumps(value, default=str)
+                                   if isinstance(value, list | dict) else str(value))
+            for name, value in values.items()
+            if value is not None
+        }
 
     def process_environment(self, **extra: str) -> dict[str, str]:
         """Environment for a child service: hermetic caches, no telemetry, plus `extra`."""

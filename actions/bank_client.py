@@ -526,7 +526,8 @@ def parse_order(data: Dict[str, Any]) -> Order:
         proceeds=_optional_money(data.get("proceeds")),
         arrival_date=_optional_day(data.get("arrival_date")),
         fast=None if fast is None else bool(fast), balance=_money(data["balance"]),
-        risk_notice=data.get("risk_notice"),
+        # A purchase is never confirmed without the notice: a buy reply without it is broken.
+        risk_notice=dict(data["risk_notice"]) if data["side"] == "buy" else None,
     )
 
 

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Optional
 
 import cn2an
+from dateutil.relativedelta import relativedelta
 
 from actions.settings import Settings
 
@@ -47,13 +48,6 @@ def business_today(settings: Settings) -> date:
         return pinned.date()
     return pinned.astimezone(BUSINESS_TZ).date()
 
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (or earlier), or that month's last day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    last_day = calendar.monthrange(year, month)[1]
-    return day.replace(year=year, month=month, day=min(day.day, last_day))
 
 
 def _month(year: int, month: int) -> Period:
@@ -90,7 +84,7 @@ def _this_month(t: date) -> Period:
 
 
 def _last_month(t: date) -> Period:
-    first = add_months(t.replace(day=1), -1)
+    first = t.replace(day=1) - relativedelta(months=1)
     return _month(first.year, first.month)
 
 
@@ -160,7 +154,7 @@ def _span(today: date, n: int, unit: str) -> Optional[Period]:
         months = n * (12 if unit in ("年", "year") else 1)
         if months > 12 * 5:
             return None
-        return Period(add_months(today, -months) + timedelta(days=1), today)
+        return Period(today - relativedelta(months=months) + timedelta(days=1), today)
     return _last_days(today, days) if days <= LONGEST_DAYS else None
 
 

@@ -6,7 +6,7 @@ the products the level allows. Every recommendation and purchase summary carries
 """
 
 from decimal import Decimal
-from typing import Any, List
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk.events import SlotSet
 from rasa_sdk.forms import REQUESTED_SLOT
@@ -14,7 +14,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from actions import money
 from actions.account import AccountAction
 from actions.amounts import ALL
-from actions.bank_client import BankRefused, Holding, Order, Product
+from actions.bank_client import BankRefused, BankUnavailable, Holding, Order, Product
 from actions.forms import (
     CHOICES,
     STOPPED,
@@ -31,20 +31,20 @@ from actions.language import reply_language
 from actions.product_names import ProductNames
 from actions.refusals import refusal_text
 
-RISK_NOTICE = {
-    "zh": "理财非存款、产品有风险、投资须谨慎",
-    "en": "Wealth products are not deposits. Investing involves risk.",
-}
 LEVEL_NAMES = {
     "C1": ("保守型", "Conservative"), "C2": ("稳健型", "Moderate"), "C3": ("平衡型", "Balanced"),
     "C4": ("成长型", "Growth"), "C5": ("进取型", "Aggressive"),
 }
 
 
-def risk_notice(language: str) -> str:
+def risk_notice(notice: Optional[Dict[str, str]], language: str) -> str:
+    """The account service's risk notice (one text, kept by the bank), in the reply's language.
+    Nothing is offered for sale without it."""
+    if not notice:
+        raise BankUnavailable("a buy reply without its risk notice")
     if language == "zh":
-        return f"风险提示：{RISK_NOTICE['zh']}。"
-    return f"Risk notice: {RISK_NOTICE['en']}"
+        return f"风险提示：{notice['zh']}。"
+    return f"Risk notice: {notice['en']}"
 
 
 def level_words(level: str, language: str) -> str:
@@ -199,13 +199,14 @@ def fee_words(order: Order, language: str) -> str:
 def buy_summary(quote: Order, language: str) -> str:
     name, amount = product_name(quote, language), money.amount(quote.amount, language)
     fee, balance = fee_words(quote, language), money.amount(quote.balance, language)
+    notice = risk_notice(quote.risk_notice, language)
     if language == "zh":
         return (f"请确认购买：{name} {amount}，{fee}，"
                 f"从您的借记卡扣款，扣款后余额 {balance}。"
-                f"{_dates(quote, language)}\n{risk_notice(language)}\n确认购买吗？")
+                f"{_dates(quote, language)}\n{notice}\n确认购买吗？")
     return (f"Please confirm: buy {name} for {amount}, {fee}, paid from your debit "
             f"card (balance afterwards {balance}). {_dates(quote, language)}\n"
-            f"{risk_notice(language)}\nShall I go ahead?")
+            f"{notice}\nShall I go ahead?")
 
 
 class ActionAskBuyProduct(AccountAction):
@@ -225,7 +226,7 @@ class ActionAskBuyProduct(AccountAction):
                  + level_words(suitable.level, language) + ("）的有：" if language == "zh" else
                                                            "):")]
         lines += [product_line(product, language) for product in suitable.products]
-        lines.append(risk_notice(language))
+        lines.append(risk_notice(suitable.risk_notice, language))
         buttons = [{"title": product_name(p, language), "payload": p.code}
                    for p in suitable.products]
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
@@ -251,7 +252,7 @@ class ActionBuyProduct(FormSubmitAction):
             text = (f"Done: {name} bought for {paid} (order {done.order_id}), "
                     f"{fee_words(done, language)}, card balance {balance}. "
                     f"{_dates(done, language)}")
-        dispatcher.utter_message(text=f"{text}\n{risk_notice(language)}")
+        dispatcher.utter_message(text=f"{text}\n{risk_notice(done.risk_notice, language)}")
         return []
 
 
@@ -417,7 +418,7 @@ class ActionRecommendProduct(AccountAction):
         lines = [head, *(product_line(p, language) for p in suitable.products)]
         lines.append("过往业绩不代表未来表现。" if language == "zh" else
                      "Past returns do not promise future returns.")
-        lines.append(risk_notice(language))
+        lines.append(risk_notice(suitable.risk_notice, language))
         buttons = [{"title": ("买" if language == "zh" else "Buy ") + product_name(p, language),
                     "payload": f'/buy_product{{"product":"{p.code}"}}'}
                    for p in suitable.products[:3]]

@@ -1,6 +1,5 @@
 """The bank's sense of "now": real time in Asia/Shanghai, or a fixed moment for tests and demos."""
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -25,10 +24,3 @@ class Clock:
     def today(self) -> date:
         return self.now().date()
 
-
-def add_months(day: date, months: int) -> date:
-    """Same day of the month `months` later, or the month's last day (31 Jan + 1 = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    last_day = calendar.monthrange(year, month)[1]
-    return day.replace(year=year, month=month, day=min(day.day, last_day))

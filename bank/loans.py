@@ -12,7 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
-from bank.clock import add_months
+from dateutil.relativedelta import relativedelta
+
 from bank.models import Installment, Loan
 from bank.money import ZERO, cents
 
@@ -54,8 +55,8 @@ def amortize(principal: Decimal, rate: Decimal, periods: int) -> tuple[Decimal, 
 
 
 def due_dates(drawn_on: date, periods: int) -> list[date]:
-    """Monthly on the drawdown's day of the month."""
-    return [add_months(drawn_on, number) for number in range(1, periods + 1)]
+    """Monthly on the drawdown's day of the month, or the month's last day (31 Jan -> 28 Feb)."""
+    return [drawn_on + relativedelta(months=number) for number in range(1, periods + 1)]
 
 
 def days_overdue(due_date: date, today: date) -> int:

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from bank.clock import add_months
+from dateutil.relativedelta import relativedelta
 
 QUESTIONS = 7
 VALID_MONTHS = 12
@@ -34,7 +34,7 @@ def level_for(answers: str) -> int:
 
 
 def valid_until(assessed_on: date) -> date:
-    return add_months(assessed_on, VALID_MONTHS)
+    return assessed_on + relativedelta(months=VALID_MONTHS)
 
 
 def may_buy(level: int, product_risk: int) -> bool:

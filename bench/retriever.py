@@ -19,7 +19,6 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import List, Optional
 
 import httpx
 
@@ -45,7 +44,7 @@ def public_questions(folder: Path = DATASETS) -> dict[str, list[str]]:
     return by_category
 
 
-def padding(count: int, folder: Path = DATASETS) -> List[kb.Entry]:
+def padding(count: int, folder: Path = DATASETS) -> list[kb.Entry]:
     groups = [(category, texts[start:start + 3])
               for category, texts in sorted(public_questions(folder).items())
               for start in range(0, len(texts) - 2, 3)]
@@ -64,7 +63,7 @@ def resident_mb(pid: int) -> float:
     return float("nan")
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     parser = argparse.ArgumentParser(prog="python -m bench.retriever", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -18,9 +18,9 @@ A bank loads its own FAQ as JSONL, one line per question and language:
 import csv
 import io
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional
 
 import yaml
 
@@ -38,9 +38,9 @@ class Side:
 
     question: str
     answer: str
-    paraphrases: List[str] = field(default_factory=list)
+    paraphrases: list[str] = field(default_factory=list)
 
-    def texts(self) -> List[str]:
+    def texts(self) -> list[str]:
         """What a customer's question is matched against: the question and its paraphrases."""
         return [self.question, *self.paraphrases]
 
@@ -50,14 +50,14 @@ class Entry:
     id: str
     category: str
     source: str
-    sides: Dict[str, Side]  # language -> Side
+    sides: dict[str, Side]  # language -> Side
     # The curated FAQ topic this entry restates (retriever/near_faq.py): a question Rasa files
     # under a curated FAQ is then left to that FAQ, not answered from this entry.
-    near_faq: Optional[str] = None
+    near_faq: str | None = None
     # A curated FAQ topic (retriever/faq.py) is ranked like an entry; Rasa's response answers it.
-    response: Optional[str] = None
+    response: str | None = None
 
-    def side(self, language: str) -> Optional[Side]:
+    def side(self, language: str) -> Side | None:
         return self.sides.get(language)
 
 
@@ -106,7 +106,7 @@ def entry_to_dict(entry: Entry) -> dict:
     return data
 
 
-def load_file(path: Path) -> List[Entry]:
+def load_file(path: Path) -> list[Entry]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
@@ -118,10 +118,10 @@ def load_file(path: Path) -> List[Entry]:
             for number, item in enumerate(entries, 1)]
 
 
-def load(directory: Path = KNOWLEDGE_DIR) -> List[Entry]:
+def load(directory: Path = KNOWLEDGE_DIR) -> list[Entry]:
     """Every entry of every *.yml file in `directory`, ids unique across files."""
-    entries: List[Entry] = []
-    seen: Dict[str, str] = {}
+    entries: list[Entry] = []
+    seen: dict[str, str] = {}
     for path in sorted(directory.glob("*.yml")):
         for entry in load_file(path):
             if entry.id in seen:
@@ -142,10 +142,10 @@ def save_file(path: Path, entries: Iterable[Entry]) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def _from_rows(rows: Iterable[tuple]) -> List[Entry]:
+def _from_rows(rows: Iterable[tuple]) -> list[Entry]:
     """Entries from (where, {"id", "question", "answer", "lang", ...}) rows; rows with the same
     id are the languages of one entry."""
-    by_id: Dict[str, dict] = {}
+    by_id: dict[str, dict] = {}
     for where, item in rows:
         if not isinstance(item, dict):
             raise KnowledgeBaseError(f"{where}: must be a JSON object")
@@ -162,7 +162,7 @@ def _from_rows(rows: Iterable[tuple]) -> List[Entry]:
     return [entry_from_dict(data, f"id {entry_id}") for entry_id, data in by_id.items()]
 
 
-def import_jsonl(lines: Iterable[str]) -> List[Entry]:
+def import_jsonl(lines: Iterable[str]) -> list[Entry]:
     """Entries from JSONL lines {"id", "question", "answer", "lang"}; lines with the same id
     are the languages of one entry."""
     def rows() -> Iterator[tuple]:
@@ -181,7 +181,7 @@ CSV_COLUMNS = ("id", "lang", "question", "answer", "paraphrases", "category", "s
 PARAPHRASE_SEPARATOR = " | "
 
 
-def import_csv(text: str) -> List[Entry]:
+def import_csv(text: str) -> list[Entry]:
     """Entries from CSV with the columns CSV_COLUMNS (paraphrases separated by " | "), a row
     per entry and language, as a spreadsheet keeps them."""
     reader = csv.DictReader(io.StringIO(text))
@@ -216,7 +216,7 @@ def export_csv(entries: Iterable[Entry]) -> str:
     return out.getvalue()
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """python -m core.knowledge_base import FAQ.jsonl --into retriever/knowledge/bank.yml
     python -m core.knowledge_base export [--out FILE]   (JSONL on standard output by default)"""
     import argparse

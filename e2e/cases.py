@@ -15,9 +15,9 @@ Every kind comes from data never trained on:
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional
 
 import yaml
 
@@ -48,10 +48,10 @@ class Case:
     kind: str
     language: str
     text: str
-    customer: Optional[str] = None  # signed in as this demo customer
+    customer: str | None = None  # signed in as this demo customer
     answers: tuple = ()  # a reply carrying one of these is right
-    action: Optional[str] = None  # account / small talk: this action must run
-    figure: Optional[str] = None  # ...and this figure be shown
+    action: str | None = None  # account / small talk: this action must run
+    figure: str | None = None  # ...and this figure be shown
     expected: str = ""  # what was expected, for the report (topic, entry id or intent)
     also: tuple = ()  # other ids that answer it right (an entry's near_faq topic)
     source: str = field(default="", compare=False)
@@ -61,9 +61,9 @@ def language_of(text: str) -> str:
     return "zh" if HAN.search(text) else "en"
 
 
-def nlu_examples(path: Path) -> Dict[str, List[str]]:
+def nlu_examples(path: Path) -> dict[str, list[str]]:
     """{intent or FAQ topic: its examples}, entity annotations removed."""
-    found: Dict[str, List[str]] = {}
+    found: dict[str, list[str]] = {}
     for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
         if "intent" not in block:
             continue
@@ -74,10 +74,10 @@ def nlu_examples(path: Path) -> Dict[str, List[str]]:
     return found
 
 
-def responses(domain_dir: Path) -> Dict[str, Dict[str, str]]:
+def responses(domain_dir: Path) -> dict[str, dict[str, str]]:
     """{response name: {language: text}}: the default variant is Chinese, the one conditioned
     on language = en is English."""
-    found: Dict[str, Dict[str, str]] = {}
+    found: dict[str, dict[str, str]] = {}
     for path in sorted(domain_dir.glob("*.yml")):
         for name, variants in ((yaml.safe_load(path.read_text(encoding="utf-8")) or {})
                                .get("responses") or {}).items():
@@ -91,9 +91,9 @@ def responses(domain_dir: Path) -> Dict[str, Dict[str, str]]:
     return found
 
 
-def rule_actions(paths: Iterable[Path]) -> Dict[str, str]:
+def rule_actions(paths: Iterable[Path]) -> dict[str, str]:
     """{intent: the action an unconditional rule runs for it}."""
-    found: Dict[str, str] = {}
+    found: dict[str, str] = {}
     for path in paths:
         for rule in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules", []):
             steps = rule.get("steps") or []
@@ -103,9 +103,9 @@ def rule_actions(paths: Iterable[Path]) -> Dict[str, str]:
     return found
 
 
-def knowledge_answers(knowledge_dir: Path) -> Dict[str, Dict[str, object]]:
+def knowledge_answers(knowledge_dir: Path) -> dict[str, dict[str, object]]:
     """{entry id: {"answers": {language: answer}, "near_faq": topic or None}}."""
-    found: Dict[str, Dict[str, object]] = {}
+    found: dict[str, dict[str, object]] = {}
     for path in sorted(knowledge_dir.glob("*.yml")):
         for entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("entries", []):
             found[entry["id"]] = {
@@ -115,10 +115,10 @@ def knowledge_answers(knowledge_dir: Path) -> Dict[str, Dict[str, object]]:
     return found
 
 
-def load_cases(root: Path = PROJECT_ROOT) -> List[Case]:
+def load_cases(root: Path = PROJECT_ROOT) -> list[Case]:
     replies = responses(root / "bot" / "domain")
     actions = rule_actions([root / "bot" / "data" / name for name in ("rules.yml", "forms.yml")])
-    cases: List[Case] = []
+    cases: list[Case] = []
 
     def faq_answer(topic: str, language: str) -> str:
         texts = replies.get(f"utter_{topic}", {})

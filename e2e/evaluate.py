@@ -25,7 +25,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import httpx
 
@@ -82,7 +82,7 @@ class Turn:
     """One reply: its texts and buttons (webhook), the actions that ran and the responses said
     (tracker)."""
 
-    def __init__(self, replies: List[Dict[str, Any]], events: List[Dict[str, Any]]) -> None:
+    def __init__(self, replies: list[dict[str, Any]], events: list[dict[str, Any]]) -> None:
         self.text = normal(" ".join(str(reply.get("text") or "") for reply in replies))
         self.buttons = [button for reply in replies for button in reply.get("buttons") or []]
         last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
@@ -121,7 +121,7 @@ class Runner:
     def __init__(self, web_url: str, rasa_url: str, concurrency: int = 4) -> None:
         self.web = httpx.AsyncClient(base_url=web_url, timeout=60)
         self.rasa = httpx.AsyncClient(base_url=rasa_url, timeout=60)
-        self.tokens: Dict[str, str] = {}
+        self.tokens: dict[str, str] = {}
         self.limit = asyncio.Semaphore(concurrency)
         self.run_id = uuid.uuid4().hex[:8]
 
@@ -131,7 +131,7 @@ class Runner:
         response.raise_for_status()
         self.tokens[customer] = response.json()["access_token"]
 
-    async def one(self, number: int, case: Case) -> Dict[str, Any]:
+    async def one(self, number: int, case: Case) -> dict[str, Any]:
         sender = f"e2e-{self.run_id}-{number}"
         headers = {}
         if case.customer:
@@ -154,7 +154,7 @@ class Runner:
                 "offered_expected": outcome == "suggestion" and turn.offers(case),
                 "actions": turn.actions, "seconds": round(seconds, 3)}
 
-    async def run(self, cases: List[Case]) -> List[Dict[str, Any]]:
+    async def run(self, cases: list[Case]) -> list[dict[str, Any]]:
         for customer in sorted({case.customer for case in cases if case.customer}):
             await self.sign_in(customer)
         try:
@@ -164,13 +164,13 @@ class Runner:
             await self.rasa.aclose()
 
 
-def summarise(results: List[Dict[str, Any]], examples: int = 15) -> Dict[str, Any]:
-    counts: Dict[str, Dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+def summarise(results: list[dict[str, Any]], examples: int = 15) -> dict[str, Any]:
+    counts: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
     for result in results:
         for kind in (result["kind"], "all"):
             counts[result["language"]][kind][result["outcome"]] += 1
             counts[result["language"]][kind]["offered_expected"] += result["offered_expected"]
-    table: Dict[str, Dict[str, Dict[str, Any]]] = {}
+    table: dict[str, dict[str, dict[str, Any]]] = {}
     for language in sorted(counts, key=lambda lang: lang != "zh"):
         table[language] = {}
         for kind in (*KINDS, "all"):
@@ -183,7 +183,7 @@ def summarise(results: List[Dict[str, Any]], examples: int = 15) -> Dict[str, An
                                      # suggestions whose buttons include the expected answer
                                      "suggestion_with_expected": round(
                                          found["offered_expected"] / total, 4)}
-    def verdicts(bars: list) -> List[Dict[str, Any]]:
+    def verdicts(bars: list) -> list[dict[str, Any]]:
         found = []
         for kind, outcome, sense, target in bars:
             for language in table:
@@ -195,7 +195,7 @@ def summarise(results: List[Dict[str, Any]], examples: int = 15) -> Dict[str, An
                               "target": f"{sense} {target}", "measured": value, "met": met})
         return found
 
-    mistakes: Dict[str, List[Dict[str, Any]]] = defaultdict(list)
+    mistakes: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for result in results:
         if result["outcome"] == "wrong" and len(mistakes[result["kind"]]) < examples:
             mistakes[result["kind"]].append({k: result[k] for k in
@@ -208,7 +208,7 @@ def summarise(results: List[Dict[str, Any]], examples: int = 15) -> Dict[str, An
                                 "p95": latencies[int(len(latencies) * 0.95)]} if latencies else {}}
 
 
-def markdown(summary: Dict[str, Any]) -> str:
+def markdown(summary: dict[str, Any]) -> str:
     lines = ["| language | kind | n | right | wrong | suggestion | declined |",
              "|---|---|---|---|---|---|---|"]
     for language, kinds in summary["table"].items():
@@ -222,8 +222,8 @@ def markdown(summary: Dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def evaluate(web_url: str, rasa_url: str, kinds: Optional[List[str]] = None,
-             concurrency: int = 4) -> Dict[str, Any]:
+def evaluate(web_url: str, rasa_url: str, kinds: list[str] | None = None,
+             concurrency: int = 4) -> dict[str, Any]:
     cases = [case for case in load_cases() if not kinds or case.kind in kinds]
     began = time.monotonic()
     results = asyncio.run(Runner(web_url, rasa_url, concurrency).run(cases))
@@ -233,7 +233,7 @@ def evaluate(web_url: str, rasa_url: str, kinds: Optional[List[str]] = None,
     return summary
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m e2e.evaluate", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--web-url", help="a running stack's web app (default: start one)")

@@ -36,9 +36,9 @@ import argparse
 import json
 import sys
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
@@ -55,13 +55,13 @@ class Asked:
     """A question as a customer would type it, kept for calibration only: the entry whose answer
     is right, or None when nothing the bank has answers it."""
     text: str
-    entry: Optional[str]
+    entry: str | None
 
 
-def customer_questions(paths: Sequence[Path]) -> List[Asked]:
+def customer_questions(paths: Sequence[Path]) -> list[Asked]:
     """The calibration questions in JSONL files ({"question": ..., "id": ...}; no id: the bank
     cannot answer it); a folder means every *.jsonl in it."""
-    files: List[Path] = []
+    files: list[Path] = []
     for path in paths:
         files += sorted(path.glob("*.jsonl")) if path.is_dir() else [path] if path.exists() else []
     asked = []
@@ -97,7 +97,7 @@ def split(entries: Sequence[kb.Entry]) -> tuple:
 @dataclass
 class Calibration:
     model: AnswerModel
-    figures: Dict[str, dict] = field(default_factory=dict)  # per language, and the strays
+    figures: dict[str, dict] = field(default_factory=dict)  # per language, and the strays
 
 
 def calibration_questions(entries: Sequence[kb.Entry], questions: Sequence[Asked],
@@ -113,10 +113,10 @@ def calibration_questions(entries: Sequence[kb.Entry], questions: Sequence[Asked
     return probes, list(strays) + [q.text for q in questions if q.entry is None]
 
 
-def calibrate(entries: Sequence[kb.Entry], encoder, lexical_weight: float, strays: List[str],
-              cache: Optional[Dict[str, np.ndarray]] = None, precision: float = 0.9,
+def calibrate(entries: Sequence[kb.Entry], encoder, lexical_weight: float, strays: list[str],
+              cache: dict[str, np.ndarray] | None = None, precision: float = 0.9,
               stray_rate: float = 0.1, questions: Sequence[Asked] = (),
-              readings: Optional[Dict[str, RasaReading]] = None) -> Calibration:
+              readings: dict[str, RasaReading] | None = None) -> Calibration:
     """readings: Rasa's reading of each calibration question by the model it serves (None:
     unknown, and the decision leaves Rasa out)."""
     cache = cache if cache is not None else {}
@@ -150,7 +150,7 @@ def calibrate(entries: Sequence[kb.Entry], encoder, lexical_weight: float, stray
     suggest = round(float(np.quantile(best[stray], 1 - stray_rate)), 4) if stray.any() else 0.0
     model = fit(x, is_right, languages, precision, suggest, rasa_read)
     answered = model.chances(x) >= model.answer
-    figures: Dict[str, dict] = {}
+    figures: dict[str, dict] = {}
     for lang in ("zh", "en"):
         mine = (languages == lang) & ~stray
         if not mine.any():
@@ -171,13 +171,13 @@ def calibrate(entries: Sequence[kb.Entry], encoder, lexical_weight: float, stray
     return Calibration(model, figures)
 
 
-def out_of_scope_examples(project: Path) -> List[str]:
+def out_of_scope_examples(project: Path) -> list[str]:
     """The out-of-scope training examples: questions no knowledge base here should answer."""
     path = project / "nlu" / "train" / "out_of_scope.yml"
     return examples([path]).get("out_of_scope", []) if path.exists() else []
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     from core.config import get_settings
     from retriever import faq, readings
     from retriever.service import default_encoder, load_tuning

@@ -12,8 +12,8 @@ whenever the index is built (retriever/calibrate.py). Rasa's readings of those q
 the model Rasa serves (retriever/readings.py); without them the Rasa features are left out.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
@@ -31,7 +31,7 @@ class RasaReading:
     confidence: float = 1.0
 
 
-def features(question: str, reading: Reading, rasa: Optional[RasaReading]) -> np.ndarray:
+def features(question: str, reading: Reading, rasa: RasaReading | None) -> np.ndarray:
     """The model's inputs for the best answer of `reading` (zeros when nothing ranks)."""
     if not reading.hits:
         return np.zeros(len(FEATURES))
@@ -67,7 +67,7 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, c: float = 1.0, steps: int = 50) 
 
 @dataclass(frozen=True)
 class AnswerModel:
-    weights: Dict[str, float]  # per feature
+    weights: dict[str, float]  # per feature
     intercept: float
     answer: float  # answer when the estimated chance of being right is at least this
     suggest: float  # else offer the candidates scoring at least this; below: does not know
@@ -84,12 +84,12 @@ class AnswerModel:
 @dataclass(frozen=True)
 class Decision:
     kind: str  # answer, suggest or none
-    hits: List[Hit]  # answer: the one; suggest: up to 3; none: empty
+    hits: list[Hit]  # answer: the one; suggest: up to 3; none: empty
     chance: float = 0.0  # the model's estimate that the best answer is right
 
 
 def decide(question: str, reading: Reading, model: AnswerModel,
-           rasa: Optional[RasaReading] = None, suggestions: int = 3) -> Decision:
+           rasa: RasaReading | None = None, suggestions: int = 3) -> Decision:
     chance = model.chance(features(question, reading, rasa)) if reading.hits else 0.0
     if reading.hits and chance >= model.answer:
         return Decision("answer", reading.hits[:1], chance)

@@ -15,7 +15,6 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional
 
 from core import knowledge_base as kb
 from core.config import get_settings
@@ -32,15 +31,15 @@ class Query:
     language: str
 
 
-def query_files(paths: List[Path]) -> List[Path]:
+def query_files(paths: list[Path]) -> list[Path]:
     """The JSONL files named, a folder meaning every *.jsonl in it."""
-    found: List[Path] = []
+    found: list[Path] = []
     for path in paths:
         found += sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
     return found
 
 
-def load_queries(path: Path) -> List[Query]:
+def load_queries(path: Path) -> list[Query]:
     queries = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -55,12 +54,12 @@ def load_queries(path: Path) -> List[Query]:
 @dataclass(frozen=True)
 class Ranked:
     query: Query
-    ids: List[str]  # best first
+    ids: list[str]  # best first
     answered: bool  # by the decision, the retriever alone (no Rasa reading)
 
 
-def rank(searcher: Searcher, queries: List[Query], model: Optional[AnswerModel],
-         depth: int = 5) -> List[Ranked]:
+def rank(searcher: Searcher, queries: list[Query], model: AnswerModel | None,
+         depth: int = 5) -> list[Ranked]:
     ranked = []
     for query in queries:
         reading = searcher.read(query.question, top_k=depth)
@@ -69,7 +68,7 @@ def rank(searcher: Searcher, queries: List[Query], model: Optional[AnswerModel],
     return ranked
 
 
-def figures(ranked: List[Ranked], decided: bool) -> Dict[str, float]:
+def figures(ranked: list[Ranked], decided: bool) -> dict[str, float]:
     count = len(ranked) or 1
     position = [r.ids.index(r.query.expected) + 1 if r.query.expected in r.ids else None
                 for r in ranked]
@@ -87,12 +86,12 @@ def figures(ranked: List[Ranked], decided: bool) -> Dict[str, float]:
     return result
 
 
-def by_language(ranked: List[Ranked], decided: bool) -> Dict[str, dict]:
+def by_language(ranked: list[Ranked], decided: bool) -> dict[str, dict]:
     return {language: figures([r for r in ranked if r.query.language == language], decided)
             for language in kb.LANGUAGES if any(r.query.language == language for r in ranked)}
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     parser = argparse.ArgumentParser(prog="python -m retriever.evaluate", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

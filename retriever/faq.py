@@ -10,8 +10,8 @@ yet trained.
 """
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Dict, Iterable, List
 
 import yaml
 
@@ -22,9 +22,9 @@ _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 SOURCE = "curated FAQ"
 
 
-def examples(paths: Iterable[Path]) -> Dict[str, List[str]]:
+def examples(paths: Iterable[Path]) -> dict[str, list[str]]:
     """{intent or FAQ topic: its examples in these Rasa NLU files, entity annotations removed}."""
-    found: Dict[str, List[str]] = {}
+    found: dict[str, list[str]] = {}
     for path in paths:
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
             if "intent" not in block:
@@ -36,10 +36,10 @@ def examples(paths: Iterable[Path]) -> Dict[str, List[str]]:
     return found
 
 
-def answers(paths: Iterable[Path]) -> Dict[str, Dict[str, str]]:
+def answers(paths: Iterable[Path]) -> dict[str, dict[str, str]]:
     """{response name: {language: text}} of these domain files; the variant conditioned on
     language = en is English, the default Chinese."""
-    found: Dict[str, Dict[str, str]] = {}
+    found: dict[str, dict[str, str]] = {}
     for path in paths:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for name, variants in (data.get("responses") or {}).items():
@@ -51,13 +51,13 @@ def answers(paths: Iterable[Path]) -> Dict[str, Dict[str, str]]:
     return found
 
 
-def files(project: Path) -> List[Path]:
+def files(project: Path) -> list[Path]:
     """The files the curated topics are read from (the retriever reloads when one changes)."""
     return [*sorted((project / "nlu" / "train").glob("faq_*.yml")),
             *sorted((project / "bot" / "domain").glob("faq_*.yml"))]
 
 
-def load_topics(project: Path) -> List[Entry]:
+def load_topics(project: Path) -> list[Entry]:
     """Every curated FAQ topic with an answer, as an entry of its examples per language."""
     said = answers(sorted((project / "bot" / "domain").glob("faq_*.yml")))
     topics = []

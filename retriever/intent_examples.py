@@ -14,8 +14,8 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, List, Optional, Set
 
 from core import knowledge_base as kb
 from core.config import get_settings
@@ -35,7 +35,7 @@ def key(text: str) -> str:
     return _KEY.sub("", text).lower()
 
 
-def intent_texts(entries: Iterable[kb.Entry], taken: Set[str]) -> List[str]:
+def intent_texts(entries: Iterable[kb.Entry], taken: set[str]) -> list[str]:
     found, seen = [], set(taken)
     for entry in entries:
         for side in entry.sides.values():
@@ -47,7 +47,7 @@ def intent_texts(entries: Iterable[kb.Entry], taken: Set[str]) -> List[str]:
     return found
 
 
-def render(texts: List[str]) -> str:
+def render(texts: list[str]) -> str:
     def quoted(text: str) -> str:  # YAML block scalar lines: nothing to escape but leading marks
         return text if text[0] not in "[{" else f"\\{text}"
 
@@ -55,7 +55,7 @@ def render(texts: List[str]) -> str:
             + "".join(f"    - {quoted(text)}\n" for text in texts))
 
 
-def write(project: Path, knowledge_dir: Path) -> Optional[Path]:
+def write(project: Path, knowledge_dir: Path) -> Path | None:
     """Rewrites nlu/train/knowledge.yml from the knowledge base; returns it when it changed."""
     target = project / "nlu" / "train" / "knowledge.yml"
     others = [p for p in sorted((project / "nlu" / "train").glob("*.yml")) if p != target]
@@ -71,7 +71,7 @@ def write(project: Path, knowledge_dir: Path) -> Optional[Path]:
     return target
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     parser = argparse.ArgumentParser(prog="python -m retriever.intent_examples",
                                      description=__doc__.split("\n\n")[0])

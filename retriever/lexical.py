@@ -9,7 +9,7 @@ The index is an inverted list per term, so a query costs time in its own terms, 
 import math
 import re
 from collections import Counter, defaultdict
-from typing import Dict, Iterable, List
+from collections.abc import Iterable
 
 import jieba
 import numpy as np
@@ -21,10 +21,10 @@ _STOP = {"the", "a", "an", "is", "are", "do", "does", "i", "my", "to", "of", "ca
          "you", "it", "in", "for", "me", "on", "吗", "的", "了", "呢", "啊", "我", "是"}
 
 
-def terms(text: str) -> List[str]:
+def terms(text: str) -> list[str]:
     """The terms of a text: jieba words and character bigrams of Chinese, Latin words."""
     lowered = text.lower()
-    found: List[str] = []
+    found: list[str] = []
     for run in _CJK_RUN.findall(lowered):
         found += [word for word in jieba.lcut_for_search(run) if word not in _STOP]
         found += [run[i:i + 2] for i in range(len(run) - 1)]
@@ -41,9 +41,9 @@ class LexicalIndex:
         frequency: Counter = Counter()
         for counts in counted:
             frequency.update(counts.keys())
-        self.idf: Dict[str, float] = {
+        self.idf: dict[str, float] = {
             term: math.log((1 + self.size) / (1 + df)) + 1.0 for term, df in frequency.items()}
-        postings: Dict[str, List[tuple]] = defaultdict(list)
+        postings: dict[str, list[tuple]] = defaultdict(list)
         for number, counts in enumerate(counted):
             weights = {term: (1 + math.log(tf)) * self.idf[term] for term, tf in counts.items()}
             norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0

@@ -12,8 +12,8 @@ restatement). Staff may set or clear the field by hand.
 import re
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional
 
 import yaml
 
@@ -26,9 +26,9 @@ FAQ_FILES = sorted((PROJECT_ROOT / "nlu" / "train").glob("faq_*.yml"))
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 
 
-def nlu_examples(paths: Iterable[Path]) -> Dict[str, List[str]]:
+def nlu_examples(paths: Iterable[Path]) -> dict[str, list[str]]:
     """{intent or FAQ topic: its examples in these Rasa NLU files, entity annotations removed}."""
-    found: Dict[str, List[str]] = defaultdict(list)
+    found: dict[str, list[str]] = defaultdict(list)
     for path in paths:
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
             for line in str(block.get("examples", "")).splitlines():
@@ -39,10 +39,10 @@ def nlu_examples(paths: Iterable[Path]) -> Dict[str, List[str]]:
 
 
 def mark(knowledge_dir: Path, searcher, confident: Callable[[str, Reading], bool]
-         ) -> Dict[str, str]:
+         ) -> dict[str, str]:
     """Sets near_faq on every entry of `knowledge_dir`; returns {entry id: topic}.
     confident(question, reading): whether the reading's best would be the answer."""
-    topics: Dict[str, Counter] = defaultdict(Counter)
+    topics: dict[str, Counter] = defaultdict(Counter)
     for topic, questions in nlu_examples(FAQ_FILES).items():
         for question in questions:
             reading = searcher.read(question, top_k=2)
@@ -60,7 +60,7 @@ def mark(knowledge_dir: Path, searcher, confident: Callable[[str, Reading], bool
     return marked
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     from retriever.calibrate import calibrate, out_of_scope_examples
     from retriever.decision import decide
     from retriever.search import Searcher

@@ -17,14 +17,13 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional
 
 from retriever.decision import RasaReading
 
 logger = logging.getLogger("retriever")
 
 
-def load(path: Optional[Path]) -> Dict[str, RasaReading]:
+def load(path: Path | None) -> dict[str, RasaReading]:
     """{question: Rasa's reading} from a readings file ({"readings": {text: [intent, conf]}})."""
     if path is None or not path.exists():
         return {}
@@ -37,7 +36,7 @@ def load(path: Optional[Path]) -> Dict[str, RasaReading]:
         return {}
 
 
-def texts_to_read(settings) -> List[str]:
+def texts_to_read(settings) -> list[str]:
     """Every question the calibration asks of the index `settings` describe, as it stands now."""
     from retriever.calibrate import calibration_questions
     from retriever.service import index_sources, load_tuning
@@ -48,7 +47,7 @@ def texts_to_read(settings) -> List[str]:
     return sorted({text for text, _ in probes} | set(strays))
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m retriever.readings", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--texts", type=Path, required=True)

@@ -12,8 +12,9 @@ retriever/decision.py's, fitted on the index's own calibration questions (retrie
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -48,9 +49,9 @@ class Hit:
 @dataclass(frozen=True)
 class Reading:
     """What the index makes of one question."""
-    hits: List[Hit]  # one per distinct answer, best first
+    hits: list[Hit]  # one per distinct answer, best first
     outside: float  # the best score among the questions the bank does not serve
-    words_first: Optional[str] = None  # the answer the words alone (lexical cosine) rank first
+    words_first: str | None = None  # the answer the words alone (lexical cosine) rank first
     words_score: float = 0.0  # ...and its lexical score
 
 
@@ -63,15 +64,15 @@ def group_of(entry: Entry) -> str:
 class Searcher:
     """An index over a list of entries; build a new one when the knowledge base changes."""
 
-    def __init__(self, entries: List[Entry], encoder: Optional[TextEncoder],
-                 lexical_weight: float, cache: Optional[Dict[str, np.ndarray]] = None,
+    def __init__(self, entries: list[Entry], encoder: TextEncoder | None,
+                 lexical_weight: float, cache: dict[str, np.ndarray] | None = None,
                  outside: Sequence[str] = ()) -> None:
         """outside: questions the bank does not serve (other banks, services it does not
         offer), indexed apart: how close a question comes to them is `Searcher.read`'s second
         figure."""
         self.entries, self.encoder, self.lexical_weight = entries, encoder, lexical_weight
-        texts: List[str] = []
-        owners: List[int] = []
+        texts: list[str] = []
+        owners: list[int] = []
         for number, entry in enumerate(entries):
             for side in entry.sides.values():
                 for text in side.texts():
@@ -84,7 +85,7 @@ class Searcher:
                            if entry.near_faq and entry.near_faq in numbers]
         self.lexical = LexicalIndex(texts)
         # Embeddings of texts seen before are reused, so an edit re-encodes only what changed.
-        self.cache: Dict[str, np.ndarray] = cache if cache is not None else {}
+        self.cache: dict[str, np.ndarray] = cache if cache is not None else {}
         if encoder is not None:
             missing = sorted({text for text in texts if text not in self.cache})
             if missing:
@@ -93,8 +94,8 @@ class Searcher:
                             np.zeros((0, encoder.dimension), dtype=np.float32))
         self.outside = Outside(list(outside), encoder, lexical_weight, self.cache)
 
-    def scores(self, query: str, vector: Optional[np.ndarray] = None,
-               lexical: Optional[np.ndarray] = None) -> np.ndarray:
+    def scores(self, query: str, vector: np.ndarray | None = None,
+               lexical: np.ndarray | None = None) -> np.ndarray:
         """The fused score of every indexed text (vector: the question's, if already encoded;
         lexical: its lexical scores, if already computed)."""
         lexical = self.lexical.scores(query) if lexical is None else lexical
@@ -104,13 +105,13 @@ class Searcher:
             vector = self.encoder.encode_question(query)
         return self.vectors @ vector + self.lexical_weight * lexical
 
-    def search(self, query: str, top_k: int = 5) -> List[Hit]:
+    def search(self, query: str, top_k: int = 5) -> list[Hit]:
         """The best `top_k` answers: one hit per distinct answer, an entry that restates a
         curated FAQ topic (near_faq) counting as that topic."""
         return self.read(query, top_k).hits
 
-    def read(self, query: str, top_k: int = 5, vector: Optional[np.ndarray] = None,
-             leave_out: Optional[str] = None) -> Reading:
+    def read(self, query: str, top_k: int = 5, vector: np.ndarray | None = None,
+             leave_out: str | None = None) -> Reading:
         """The best `top_k` answers, how near the question is to what the bank does not serve
         (leave_out: not counting that outside question), and the words' own first answer."""
         if vector is None and self.encoder is not None:
@@ -123,7 +124,7 @@ class Searcher:
         return Reading(hits, self.outside.score(query, vector, leave_out),
                        words[0].entry.id if words else None, words[0].score if words else 0.0)
 
-    def ranked(self, scores: np.ndarray, top_k: int) -> List[Hit]:
+    def ranked(self, scores: np.ndarray, top_k: int) -> list[Hit]:
         best = np.full(len(self.entries), -np.inf, dtype=np.float32)
         np.maximum.at(best, self.owners, scores)
         for entry, topic in self.stands_for:
@@ -136,8 +137,8 @@ class Searcher:
 class Outside:
     """Questions the bank does not serve, scored like the entries' texts (fused cosine)."""
 
-    def __init__(self, texts: List[str], encoder: Optional[TextEncoder], lexical_weight: float,
-                 cache: Dict[str, np.ndarray]) -> None:
+    def __init__(self, texts: list[str], encoder: TextEncoder | None, lexical_weight: float,
+                 cache: dict[str, np.ndarray]) -> None:
         self.texts, self.encoder, self.lexical_weight = texts, encoder, lexical_weight
         self.lexical = LexicalIndex(texts)
         if encoder is not None and texts:
@@ -146,14 +147,14 @@ class Outside:
                 cache.update(zip(missing, encoder.encode(missing), strict=True))
             self.vectors = np.stack([cache[text] for text in texts])
 
-    def scores(self, query: str, vector: Optional[np.ndarray]) -> np.ndarray:
+    def scores(self, query: str, vector: np.ndarray | None) -> np.ndarray:
         lexical = self.lexical.scores(query)
         if self.encoder is None or vector is None:
             return lexical
         return self.vectors @ vector + self.lexical_weight * lexical
 
-    def score(self, query: str, vector: Optional[np.ndarray] = None,
-              leave_out: Optional[str] = None) -> float:
+    def score(self, query: str, vector: np.ndarray | None = None,
+              leave_out: str | None = None) -> float:
         """The best score among the outside questions (leave_out: not counting that one, so a
         calibration question is not matched with itself)."""
         if not self.texts:

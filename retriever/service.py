@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, List, Literal, Optional
+from typing import Annotated, Literal
 
 import numpy as np
 import yaml
@@ -54,14 +54,14 @@ class Tuning:
     lexical_weight: float
     precision: float  # answers right at least this often (retriever/calibrate.py)
     stray_rate: float  # at most this share of out-of-scope questions get suggestions
-    fixed: Optional[AnswerModel] = None  # set by hand: used instead of the fitted one
-    questions: Optional[Path] = None  # calibration questions as customers type them
+    fixed: AnswerModel | None = None  # set by hand: used instead of the fitted one
+    questions: Path | None = None  # calibration questions as customers type them
 
-    def question_files(self) -> List[Path]:
+    def question_files(self) -> list[Path]:
         folder = self.questions
         return sorted(folder.glob("*.jsonl")) if folder and folder.is_dir() else []
 
-    def customer_questions(self) -> List[Asked]:
+    def customer_questions(self) -> list[Asked]:
         return customer_questions(self.question_files())
 
 
@@ -80,7 +80,7 @@ def load_tuning(path: Path) -> Tuning:
                   path.parent / questions if questions else None)
 
 
-def source_files(settings: Settings) -> List[Path]:
+def source_files(settings: Settings) -> list[Path]:
     """What the index is built from: the knowledge base, the curated FAQ topics, and the
     out-of-scope examples and customers' questions the calibration asks, and Rasa's readings
     of them."""
@@ -107,7 +107,7 @@ class EmbeddingStore:
     """Embeddings of knowledge-base texts kept on disk per model, so a restart encodes only
     texts it has not seen (the service starts in seconds instead of encoding everything)."""
 
-    def __init__(self, folder: Path, identity: Optional[str]) -> None:
+    def __init__(self, folder: Path, identity: str | None) -> None:
         self.path = folder / f"{identity}.npz" if identity else None
 
     def load(self) -> dict:
@@ -189,7 +189,7 @@ class Index:
     calibration: Calibration
 
 
-def default_encoder(settings: Settings, model_dir: Optional[Path] = None):
+def default_encoder(settings: Settings, model_dir: Path | None = None):
     """The encoder as configured; the evaluation and calibration use it too, so their figures
     are the service's."""
     from retriever.encoder.model import Encoder
@@ -207,7 +207,7 @@ async def _watch(retriever: Retriever) -> None:
             logger.exception("knowledge base reload failed")
 
 
-def create_app(settings: Optional[Settings] = None, encoder_factory=default_encoder) -> FastAPI:
+def create_app(settings: Settings | None = None, encoder_factory=default_encoder) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         current = settings or get_settings()
@@ -273,10 +273,10 @@ def create_app(settings: Optional[Settings] = None, encoder_factory=default_enco
 
 class SearchIn(BaseModel):
     query: str = Field(description="The customer's question, as typed")
-    language: Optional[Literal["zh", "en"]] = Field(
+    language: Literal["zh", "en"] | None = Field(
         None, description="Reply language; default: the question's")
     top_k: int = Field(3, ge=1, le=20)
-    intent: Optional[str] = Field(
+    intent: str | None = Field(
         None, max_length=100, description="The intent Rasa filed the question under: evidence "
         "for the best answer when it names the same kind of answer (its FAQ group for a curated "
         "topic, knowledge_question for an entry)")
@@ -290,8 +290,8 @@ class EntryOut(BaseModel):
     source: str
     category: str
     score: float
-    near_faq: Optional[str] = None
-    response: Optional[str] = Field(
+    near_faq: str | None = None
+    response: str | None = Field(
         None, description="A curated FAQ topic: the Rasa response that answers it")
 
     @classmethod
@@ -307,7 +307,7 @@ class SearchOut(BaseModel):
     decision: Literal["answer", "suggest", "none"]
     chance: float  # the decision's estimate that the best answer is right
     language: str
-    answer: Optional[EntryOut]  # decision "answer"
+    answer: EntryOut | None  # decision "answer"
     suggestions: list[EntryOut]  # decision "suggest": up to 3, best first
     results: list[EntryOut]  # the top entries whatever the decision, for logs and evaluation
 
@@ -323,7 +323,7 @@ class SearchOut(BaseModel):
 app = create_app()
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """`python -m retriever.service --build`: builds and calibrates the index once and keeps its
     embeddings (make install), so the service starts in seconds instead of encoding some 7,600
     texts (about two minutes on 2 cores) while customers wait for it."""

@@ -18,7 +18,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import List, Optional
 
 import torch
 from transformers import AutoModel, AutoTokenizer
@@ -33,18 +32,18 @@ TEXTS_PER_PAIR = 8
 MAX_PAIRS = 6
 
 
-def groups(entries: List[kb.Entry]) -> List[List[str]]:
+def groups(entries: list[kb.Entry]) -> list[list[str]]:
     """Per entry, every text that should land near the others, but the calibration's held-out
     split (retriever/calibrate.py): thresholds are chosen on texts the encoder never saw."""
     return [[text for side in entry.sides.values() for text in side.texts()
              if text == side.question or not held_out(text)] for entry in entries]
 
 
-def batches(texts_by_entry: List[List[str]], size: int, rng: random.Random) -> List[list]:
+def batches(texts_by_entry: list[list[str]], size: int, rng: random.Random) -> list[list]:
     """Batches of (text, partner) pairs, at most one pair per entry in a batch. An entry with
     many texts (a curated FAQ topic's training examples) gives a pair per TEXTS_PER_PAIR of them
     (up to MAX_PAIRS) an epoch, so its variety is seen."""
-    rounds: List[list] = []
+    rounds: list[list] = []
     for i, texts in enumerate(texts_by_entry):
         for round_number in range(min(MAX_PAIRS, max(1, len(texts) // TEXTS_PER_PAIR))
                                   if len(texts) >= 2 else 0):
@@ -61,7 +60,7 @@ def batches(texts_by_entry: List[List[str]], size: int, rng: random.Random) -> L
     return found
 
 
-def embed(model, tokenizer, texts: List[str]) -> torch.Tensor:
+def embed(model, tokenizer, texts: list[str]) -> torch.Tensor:
     inputs = tokenizer([QUERY_PREFIX + text for text in texts], padding=True, truncation=True,
                        max_length=64, return_tensors="pt")
     states = model(**inputs).last_hidden_state
@@ -70,7 +69,7 @@ def embed(model, tokenizer, texts: List[str]) -> torch.Tensor:
     return torch.nn.functional.normalize(pooled, dim=-1)
 
 
-def finetune(base: Path, out: Path, entries: List[kb.Entry], epochs: int = 8,
+def finetune(base: Path, out: Path, entries: list[kb.Entry], epochs: int = 8,
              batch_size: int = 32, learning_rate: float = 2e-5, temperature: float = 0.05,
              seed: int = 13, threads: int = 2) -> None:
     torch.manual_seed(seed)
@@ -109,7 +108,7 @@ def finetune(base: Path, out: Path, entries: List[kb.Entry], epochs: int = 8,
         staged.rename(out)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     parser = argparse.ArgumentParser(prog="python -m retriever.encoder.finetune",
                                      description=__doc__.split("\n\n")[0])

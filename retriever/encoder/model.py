@@ -11,8 +11,9 @@ import json
 import logging
 import re
 import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, List, Optional, Sequence
+from typing import Optional
 
 import numpy as np
 import torch
@@ -68,7 +69,7 @@ class QuestionTokenizer:
         single.encode_special_tokens = backend.encode_special_tokens
         return cls(single, normalise)
 
-    def ids(self, text: str) -> List[int]:
+    def ids(self, text: str) -> list[int]:
         return self.backend.encode(self.normalise(text)).ids
 
 
@@ -114,7 +115,7 @@ class Encoder:
             f"{path.resolve()}:{path.stat().st_size}:{path.stat().st_mtime_ns}"
             for path in weights).encode()).hexdigest()[:16]
         self.int8_questions = int8_questions
-        self._question_model: Optional[Callable] = None  # built at the first question
+        self._question_model: Callable | None = None  # built at the first question
         self._question_tokenizer = QuestionTokenizer.of(self.tokenizer)
 
     def _question_runner(self, arguments: tuple) -> Callable:
@@ -153,7 +154,7 @@ class Encoder:
     @torch.inference_mode()
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """One L2-normalised row per text (float32)."""
-        rows: List[np.ndarray] = []
+        rows: list[np.ndarray] = []
         for start in range(0, len(texts), batch_size):
             batch = [QUERY_PREFIX + text for text in texts[start:start + batch_size]]
             inputs = self.tokenizer(batch, padding=True, truncation=True,

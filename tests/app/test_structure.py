@@ -3,6 +3,7 @@ only the core; the core imports none of them; the two Python sides never import 
 no two folders import each other, even through a third."""
 
 import ast
+import tomllib
 from collections import defaultdict
 from pathlib import Path
 
@@ -70,3 +71,12 @@ def test_the_check_finds_a_cycle_hidden_in_a_late_import(tmp_path):
     found = imports(tmp_path)
     assert found["web"] == {"ops"} and found["core"] == set()
     assert cycles(found) == ["bench", "ops", "web"]
+
+
+def test_the_project_declares_the_requirements_each_side_installs():
+    declared = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    for side in ("app", "rasa"):
+        lines = (PROJECT_ROOT / "requirements" / f"{side}.in").read_text(encoding="utf-8")
+        wanted = [line.strip() for line in lines.splitlines()
+                  if line.strip() and not line.startswith("#")]
+        assert declared["project"]["optional-dependencies"][side] == wanted, side

@@ -44,6 +44,9 @@ from actions.wealth import (
 
 DOMAIN = Domain.load(str(ROOT / "bot" / "domain")).as_dict()
 SHANGHAI = timezone(timedelta(hours=8))
+# The account service sends the notice with every buy quote and order (demo bank's facts).
+RISK_NOTICE = {"zh": "理财非存款、产品有风险、投资须谨慎",
+               "en": "Wealth products are not deposits. Investing involves risk."}
 PRODUCTS = [
     Product("WM001", "活期宝", "Daily Cash", "R1", "七日年化1.85%", "7-day yield 1.85%",
             Decimal("1.00"), None, 1),
@@ -88,7 +91,7 @@ class FormBank(FakeBankClient):
         if not profile.valid:
             raise BankRefused("risk_assessment_required", "Take the assessment first.", 422)
         allowed = [p for p in PRODUCTS if p.risk <= profile.max_product_risk]
-        return SuitableProducts(profile.level, allowed[::-1], {"zh": "", "en": ""})
+        return SuitableProducts(profile.level, allowed[::-1], RISK_NOTICE)
 
     async def payoff(self, customer, loan_id):
         self._customer("payoff", customer, loan_id)
@@ -116,7 +119,7 @@ class FormBank(FakeBankClient):
                      date(2026, 11, 26), date(2026, 11, 27) if side == "buy" else None,
                      None, None, amount - fee if side == "redeem" else None,
                      date(2026, 11, 27) if side == "redeem" else None, False,
-                     Decimal("52380.25") - amount, None)
+                     Decimal("52380.25") - amount, RISK_NOTICE if side == "buy" else None)
 
     async def freeze_card(self, customer, card_id, reason, key):
         self._customer("freeze_card", customer, card_id, reason, key)

@@ -79,10 +79,6 @@ class TrainingBusy(RuntimeError):
     """Only one training at a time (two would halve each other's speed on this machine)."""
 
 
-class DeployFailed(RuntimeError):
-    pass
-
-
 @dataclass
 class TrainingJob:
     id: str

@@ -82,7 +82,6 @@ class Project:
 
     root: Path
     items: dict[str, dict] = field(default_factory=dict)
-    domain_intents: list[str] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)
     heldout: dict[str, str] = field(default_factory=dict)  # normalised text -> its intent
 
@@ -100,8 +99,6 @@ class Project:
             for name, variations in (domain.get("responses") or {}).items():
                 project.items[f"response:{name}"] = {"file": f"{DOMAIN_DIR}/{path.name}",
                                                      "variations": variations}
-            project.domain_intents += [i if isinstance(i, str) else next(iter(i))
-                                       for i in domain.get("intents") or []]
             project.entities += [e if isinstance(e, str) else next(iter(e))
                                  for e in domain.get("entities") or []]
         rules = root / RULES_FILE

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from bank.clock import BUSINESS_TZ, add_months
+from bank.clock import BUSINESS_TZ
 from bank.loans import (
     amortize,
     due_dates,
@@ -90,11 +90,12 @@ def test_interest_for_days_used_runs_from_the_drawdown_before_the_first_due_date
     assert (quote.days_used, quote.interest_for_days_used) == (10, D("5.00"))
 
 
-def test_add_months_keeps_the_day_or_takes_the_month_end():
-    assert add_months(date(2026, 6, 15), 6) == date(2026, 12, 15)
-    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-    assert add_months(date(2028, 2, 29), 12) == date(2029, 2, 28)
-    assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
+def test_due_dates_keep_the_drawdown_day_or_take_the_month_end():
+    assert due_dates(date(2026, 6, 15), 6)[-1] == date(2026, 12, 15)
+    assert due_dates(date(2026, 1, 31), 3) == [date(2026, 2, 28), date(2026, 3, 31),
+                                               date(2026, 4, 30)]
+    assert due_dates(date(2028, 2, 29), 12)[-1] == date(2029, 2, 28)
+    assert due_dates(date(2026, 11, 30), 3)[-1] == date(2027, 2, 28)
 
 
 @pytest.mark.parametrize(

@@ -159,12 +159,10 @@
   const RANK = {viewer: 1, editor: 2, admin: 3};
   const PAGES = ["intents", "faq", "responses", "knowledge", "review", "training", "changes", "staff"];
   const FAQ_GROUPS = ["faq_wealth", "faq_loan", "faq_service"];
-  // Each figure shown, with the names the server may give it. Which FAQ topic answers is the
-  // answer decision's call (measured end to end, make eval-e2e), so no FAQ figure is shown here.
-  const FIGURES = {intent_accuracy: ["intent_accuracy"], intent_macro_f1: ["intent_macro_f1"],
-    intent_macro_f1_by_intent: ["intent_macro_f1_by_intent"]};
-  const figure = (figures, key) => FIGURES[key].map((name) => figures[name]).find((v) => v != null);
-  const isLive = (model) => Boolean(model.deployed || model.live); // "live" in the first models API
+  // The figures shown per model. Which FAQ topic answers is the answer decision's call
+  // (measured end to end, make eval-e2e), so no FAQ figure is shown here.
+  const FIGURES = ["intent_accuracy", "intent_macro_f1", "intent_macro_f1_by_intent"];
+  const isLive = (model) => Boolean(model.live);
   const RUNNING = ["training", "evaluating"];
   const languageKey = "an-admin-language";
   const state = {
@@ -981,9 +979,9 @@
         const figures = model.figures && model.figures[language];
         if (!figures) return el("td", {class: "ad-muted"}, "—");
         const older = models.slice(index + 1).find((m) => m.figures && m.figures[language]);
-        return el("td", {}, el("dl", {class: "ad-figures"}, Object.keys(FIGURES).map((key) => {
-          const value = figure(figures, key);
-          const before = older ? figure(older.figures[language], key) : null;
+        return el("td", {}, el("dl", {class: "ad-figures"}, FIGURES.map((key) => {
+          const value = figures[key];
+          const before = older ? older.figures[language][key] : null;
           const change = value != null && before != null ? value - before : null;
           return [el("dt", {}, t(key)), el("dd", {}, value != null ? value.toFixed(3) : "—",
             change != null && Math.abs(change) >= 0.0005 ? el("span", {class: change > 0 ? "ad-up" : "ad-down"},

@@ -33,7 +33,7 @@ help:
 	@echo "make eval-retriever  score the retriever on its held-out questions"
 	@echo "make calibrate       print the answer decision's calibrated thresholds, precision and coverage"
 	@echo "make bench  every benchmark (about an hour): reports/bench.md"
-	@echo "make lint    ruff"
+	@echo "make lint    ruff on both sides, mypy on the Rasa side"
 
 $(CACHE)/tmp $(CACHE)/home:
 	@mkdir -p $@
@@ -152,8 +152,9 @@ APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q 
 $(CHROMIUM):
 	$(APT_INSTALL) || ($(SUDO) apt-get update -q && $(APT_INSTALL))
 
-lint: $(APP_READY)
+lint: $(APP_READY) $(RASA_READY)
 	.venv-app/bin/ruff check .
+	.venv-app/bin/mypy --python-version 3.10 --python-executable $(RASA_PY) actions nlu bot/components
 
 # pytest exits 5 when it collected no test: that fails make, and so CI, loudly.
 test-rasa: $(RASA_READY) | $(CACHE)/home

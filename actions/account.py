@@ -55,9 +55,11 @@ class AccountAction(Action, ABC):
     """Identity, one lookup, the reply; the bank client and the clock are injectable."""
 
     def __init__(self, client: Optional[BankClient] = None, today: Optional[Clock] = None) -> None:
-        settings = get_settings() if client is None or today is None else None
-        self.client: BankClient = client or HttpBankClient(settings)
-        self.today: Clock = today or (lambda: business_today(settings))
+        self.client: BankClient = client or HttpBankClient()
+        if today is None:
+            settings = get_settings()
+            today = lambda: business_today(settings)  # noqa: E731
+        self.today: Clock = today
 
     @abstractmethod
     def name(self) -> str: ...

@@ -96,6 +96,8 @@ class HttpKnowledgeClient:
         data = await self._call("POST", "/search", json={
             "query": question[:2000], "language": language, "intent": intent,
             "confidence": min(1.0, max(0.0, float(confidence)))})
+        if data is None:
+            raise KnowledgeUnavailable("POST /search: 404")
         try:
             if data["decision"] == "answer":
                 return SearchResult("answer", [_found(data["answer"])])

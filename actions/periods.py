@@ -12,7 +12,7 @@ month (10月, 2026年10月, October). Anything else: the last 30 days.
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Callable, Optional
 
 import cn2an
@@ -23,7 +23,7 @@ from actions.settings import Settings
 try:
     from zoneinfo import ZoneInfo
 
-    BUSINESS_TZ = ZoneInfo("Asia/Shanghai")
+    BUSINESS_TZ: tzinfo = ZoneInfo("Asia/Shanghai")
 except Exception:  # no time zone database: Shanghai has been UTC+8 without DST since 1991
     BUSINESS_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 

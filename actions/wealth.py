@@ -313,9 +313,9 @@ class ValidateRedeemForm(BankFormValidation):
 def not_redeemable(holding: Holding, language: str) -> str:
     """Why nothing of a holding can be redeemed now: closed period or awaiting confirmation."""
     name = product_name(holding, language)
-    closed = [lot for lot in holding.lots if lot.status == "closed" and lot.matures_on]
+    closed = [lot.matures_on for lot in holding.lots if lot.status == "closed" and lot.matures_on]
     if closed:
-        when = money.day(closed[0].matures_on, language)
+        when = money.day(closed[0], language)
         return (f"{name}在封闭期内，不能提前赎回，{when}到期。" if language == "zh" else
                 f"{name} is in its closed period and cannot be redeemed before it matures on "
                 f"{when}.")

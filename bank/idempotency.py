@@ -41,6 +41,7 @@ def once(
                 409, "idempotency_key_reused",
                 "This Idempotency-Key was already used for a different request; use a new key.",
             ) from None
+        assert first.response is not None  # written in the key's own transaction
         return json.loads(first.response)
     result = operation().model_dump(mode="json")
     record.response = json.dumps(result, ensure_ascii=False)

@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import computed_field, model_validator
+from pydantic import Field, computed_field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -14,6 +14,11 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="AN_")
+
+    # Where the services keep their data (databases, model versions); the defaults below that
+    # say "data_dir/..." are made from it.
+    data_dir: Path = PROJECT_ROOT / ".data"
+    cache_dir: Path = PROJECT_ROOT / ".cache"
 
     host: str = "127.0.0.1"
     web_port: int = 8000
@@ -37,7 +42,8 @@ class Settings(BaseSettings):
     # Sign-in attempts per customer id in the same window (password guessing).
     sign_in_attempts: int = 5
     # Which conversation belongs to which customer; default SQLite at data_dir/web.db.
-    web_database_url: str | None = None
+    web_database_url: str = Field(
+        default_factory=lambda s: f"sqlite:///{s['data_dir'] / 'web.db'}")
     # Pages that may embed the chat widget (CORS); "*" = any (no cookies are used).
     widget_origins: list[str] = ["*"]
     # The training-data editor (/admin): staff sessions last this long while unused; set
@@ -46,7 +52,8 @@ class Settings(BaseSettings):
     admin_cookie_secure: bool = False
     # Conversation review reads Rasa's tracker store (default: the SQLite file the stack gives
     # Rasa) and flags customer messages understood with less confidence than this.
-    tracker_database_url: str | None = None
+    tracker_database_url: str = Field(
+        default_factory=lambda s: f"sqlite:///{s['data_dir'] / 'tracker.db'}")
     review_low_confidence: float = 0.6
 
     # Training data the editor changes (config.yml, bot/domain, bot/data, nlu/train, nlu/test under
@@ -57,21 +64,21 @@ class Settings(BaseSettings):
     training_configs: dict[str, Path] = {
         "full": PROJECT_ROOT / "config.yml", "quick": PROJECT_ROOT / "bot" / "config-quick.yml"}
     # Where trained versions are kept (default data_dir/models); only admins deploy one.
-    models_dir: Path | None = None
+    models_dir: Path = Field(default_factory=lambda s: s["data_dir"] / "models")
     # `make eval`'s held-out report of model_path: its figures when newer than the model.
     heldout_report: Path = PROJECT_ROOT / "reports" / "nlu-heldout.json"
 
     rasa_python: Path = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
     app_python: Path = PROJECT_ROOT / ".venv-app" / "bin" / "python"
     model_path: Path = PROJECT_ROOT / "models" / "current.tar.gz"
-    data_dir: Path = PROJECT_ROOT / ".data"
-    cache_dir: Path = PROJECT_ROOT / ".cache"
 
     # Sandbox account service (bank/), standing in for the bank's core systems.
     bank_port: int = 8010
     # A bank points this at its own service with the same API; default: the sandbox on this host.
-    bank_url: str | None = None
-    bank_database_url: str | None = None  # any SQLAlchemy URL; default: SQLite at data_dir/bank.db
+    bank_url: str = Field(default_factory=lambda s: f"http://{s['host']}:{s['bank_port']}")
+    # Any SQLAlchemy URL; default: SQLite at data_dir/bank.db.
+    bank_database_url: str = Field(
+        default_factory=lambda s: f"sqlite:///{s['data_dir'] / 'bank.db'}")
     # Bearer token every call to the account service carries. The default is for development only:
     # set AN_BANK_SERVICE_TOKEN anywhere real.
     bank_service_token: str = "sandbox-dev-token"
@@ -94,45 +101,30 @@ class Settings(BaseSettings):
     knowledge_poll_seconds: float = 1.0
     # Rasa's readings of the calibration questions by the model it serves, published there when
     # a model goes into service (retriever/readings.py); default data_dir/rasa-readings.json.
-    rasa_readings_path: Path | None = None
+    rasa_readings_path: Path = Field(
+        default_factory=lambda s: s["data_dir"] / "rasa-readings.json")
 
-    @model_validator(mode="after")
-    def _service_defaults(self) -> "Settings":
-        if self.bank_url is None:
-            self.bank_url = f"http://{self.host}:{self.bank_port}"
-        if self.bank_database_url is None:
-            self.bank_database_url = f"sqlite:///{self.data_dir / 'bank.db'}"
-        if self.web_database_url is None:
-            self.web_database_url = f"sqlite:///{self.data_dir / 'web.db'}"
-        if self.models_dir is None:
-            self.models_dir = self.data_dir / "models"
-        if self.rasa_readings_path is None:
-            self.rasa_readings_path = self.data_dir / "rasa-readings.json"
-        if self.tracker_database_url is None:
-            self.tracker_database_url = f"sqlite:///{self.data_dir / 'tracker.db'}"
-        return self
-
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def rasa_url(self) -> str:
         return f"http://{self.host}:{self.rasa_port}"
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def actions_url(self) -> str:
         return f"http://{self.host}:{self.actions_port}"
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def checker_url(self) -> str:
         return f"http://{self.host}:{self.checker_port}"
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def retriever_url(self) -> str:
         return f"http://{self.host}:{self.retriever_port}"
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def web_url(self) -> str:
         return f"http://{self.host}:{self.web_port}"

@@ -24,6 +24,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter, defaultdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -252,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
             settings = Settings(data_dir=Path(scratch), web_port=free_port(),
                                 rasa_port=free_port(), actions_port=free_port(),
                                 bank_port=free_port(), retriever_port=free_port(),
-                                checker_port=free_port(), bank_now="2026-11-26T10:00:00")
+                                checker_port=free_port(), bank_now=datetime(2026, 11, 26, 10, 0))
             stack = Stack(settings, log_dir=Path(scratch) / "logs")
             stack.start(("bank", "retriever", "actions", "rasa", "web"))
             try:

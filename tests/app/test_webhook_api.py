@@ -47,7 +47,7 @@ def client_with_rasa(settings, handler) -> TestClient:
         ) as http:
             yield RasaClient(http)
 
-    deps.shared.cache_clear()
+    deps.clear_shared()
     app.dependency_overrides[deps.get_rasa] = fake_rasa
     app.dependency_overrides[get_settings] = lambda: settings
     return TestClient(app)

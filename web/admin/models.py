@@ -68,7 +68,7 @@ class ModelVersion(BaseModel):
     deployed_at: datetime | None
     live: bool = False
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def state(self) -> str:
         """evaluating until the held-out figures are in; failed if they could not be had."""
@@ -193,6 +193,7 @@ class ModelVersions:
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=environment,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         pending, overwrite = b"", False
+        assert process.stdout is not None  # stdout=PIPE
         while chunk := os.read(process.stdout.fileno(), 65536):
             pending += chunk
             # tqdm redraws its bar with \r: keep only the latest state of such a line.

@@ -52,7 +52,9 @@ def shared(factory, *arguments):
         return _shared[key]
 
 
-shared.cache_clear = _shared.clear  # tests: fresh stores for a test's own settings
+def clear_shared() -> None:
+    """Tests: fresh stores for a test's own settings."""
+    _shared.clear()
 
 
 def _limiter(purpose: str, limit: int, window: float) -> RateLimiter:

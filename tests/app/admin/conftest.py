@@ -40,7 +40,7 @@ def settings(tmp_path, checker_port):
 
 @pytest.fixture
 def staff(settings):
-    deps.shared.cache_clear()
+    deps.clear_shared()
     app.dependency_overrides[get_settings] = lambda: settings
     members = Staff(settings.web_database_url)
     for name, role in (("vera", "viewer"), ("ed", "editor"), ("ada", "admin")):

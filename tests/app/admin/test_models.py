@@ -204,7 +204,7 @@ def test_first_requests_at_once_share_one_registry_and_change_log(settings):
     from concurrent.futures import ThreadPoolExecutor
     from threading import Barrier
 
-    deps.shared.cache_clear()
+    deps.clear_shared()
     start = Barrier(8)
 
     def first_request(_: int) -> tuple:

@@ -262,7 +262,7 @@ def test_viewers_read_only_and_csrf_required(signed_in, root):
 def test_nothing_is_written_when_rasa_cannot_check(editor, settings, root, monkeypatch):
     from web.api import deps
 
-    deps.shared.cache_clear()
+    deps.clear_shared()
     monkeypatch.setattr(settings, "checker_port", 9)  # nothing listens on the discard port
     before = snapshot(root)
     response = editor.post("/admin/api/intents/check_balance/examples",

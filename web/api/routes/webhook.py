@@ -35,7 +35,7 @@ class BotMessage(BaseModel):
     custom: dict[str, Any] | None = None
 
 
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Malformed JSON, a missing field, or both a token and a partner key"},
     401: {"description": "Expired, forged or malformed token, or an unknown partner key"},
     403: {"description": "The conversation belongs to another customer"},

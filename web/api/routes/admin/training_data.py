@@ -2,6 +2,8 @@
 Every change is checked by the project's rules and by Rasa before it is written (422 with the
 reasons otherwise); a save from an older version is a 409."""
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
@@ -13,9 +15,10 @@ from web.admin.training_data import version_of
 from web.api.deps import EditorDep, TrainingDataEditorDep, ViewerDep
 
 router = APIRouter(prefix="/admin/api", tags=["admin: training data"])
-REFUSALS = {404: {"description": "No such item"}, 409: {"description": "Changed by someone else"},
-            422: {"description": "Refused, with the reasons"},
-            503: {"description": "Rasa's validation is not answering; nothing was written"}}
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such item"}, 409: {"description": "Changed by someone else"},
+    422: {"description": "Refused, with the reasons"},
+    503: {"description": "Rasa's validation is not answering; nothing was written"}}
 
 
 class Entity(BaseModel):

@@ -33,7 +33,7 @@ help:
 	@echo "make eval-retriever  score the retriever on its held-out questions"
 	@echo "make calibrate       print the answer decision's calibrated thresholds, precision and coverage"
 	@echo "make bench  every benchmark (about an hour): reports/bench.md"
-	@echo "make lint    ruff on both sides, mypy on the Rasa side"
+	@echo "make lint    ruff and mypy on both sides"
 
 $(CACHE)/tmp $(CACHE)/home:
 	@mkdir -p $@
@@ -152,9 +152,14 @@ APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q 
 $(CHROMIUM):
 	$(APT_INSTALL) || ($(SUDO) apt-get update -q && $(APT_INSTALL))
 
+# What each Python runs: the Rasa side's code is checked against its own interpreter's packages.
+RASA_SIDE_CODE := actions nlu bot/components
+APP_SIDE_CODE := core web bank retriever ops e2e bench/webhook.py bench/retriever.py \
+	bench/intents.py bench/figures.py
 lint: $(APP_READY) $(RASA_READY)
 	.venv-app/bin/ruff check .
-	.venv-app/bin/mypy --python-version 3.10 --python-executable $(RASA_PY) actions nlu bot/components
+	.venv-app/bin/mypy --python-version 3.10 --python-executable $(RASA_PY) $(RASA_SIDE_CODE)
+	.venv-app/bin/mypy --python-version 3.11 $(APP_SIDE_CODE)
 
 # pytest exits 5 when it collected no test: that fails make, and so CI, loudly.
 test-rasa: $(RASA_READY) | $(CACHE)/home

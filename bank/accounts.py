@@ -58,9 +58,11 @@ def settle_arrivals(session: Session, customer_id: str, today: date) -> None:
         return
     card = lock_card(session, customer_id)
     for order in session.scalars(arrived).all():  # read again under the lock
-        credit(session, card, order.amount - order.fee, order.arrival_date,
+        arrival = order.arrival_date
+        assert arrival is not None  # selected above: a redemption whose arrival date has come
+        credit(session, card, order.amount - order.fee, arrival,
                f"赎回到账 {order.product.name_zh}", f"Redemption of {order.product.name_en}")
-        order.proceeds_paid_on = order.arrival_date
+        order.proceeds_paid_on = arrival
 
 
 @dataclass(frozen=True)

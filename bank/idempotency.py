@@ -3,7 +3,7 @@
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from bank.errors import Refused
 from bank.models import IdempotentRequest
 
+Answer = TypeVar("Answer", bound=BaseModel)
+
 
 def fingerprint(method: str, path: str, body: BaseModel | None) -> str:
     request = f"{method} {path} {body.model_dump_json() if body else ''}"
@@ -20,8 +22,9 @@ def fingerprint(method: str, path: str, body: BaseModel | None) -> str:
 
 
 def once(
-    session: Session, customer_id: str, key: str, asked: str, operation: Callable[[], BaseModel]
-) -> dict[str, Any]:
+    session: Session, customer_id: str, key: str, asked: str, operation: Callable[[], Answer],
+    answer: type[Answer],
+) -> Answer:
     """Run `operation` and commit it with the key, or return what the key's first run returned.
 
     The unique (customer, key) row is written in the same transaction as the money move: a
@@ -42,8 +45,8 @@ def once(
                 "This Idempotency-Key was already used for a different request; use a new key.",
             ) from None
         assert first.response is not None  # written in the key's own transaction
-        return json.loads(first.response)
-    result = operation().model_dump(mode="json")
-    record.response = json.dumps(result, ensure_ascii=False)
+        return answer.model_validate_json(first.response)
+    result = operation()
+    record.response = json.dumps(result.model_dump(mode="json"), ensure_ascii=False)
     session.commit()
     return result

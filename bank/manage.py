@@ -26,7 +26,8 @@ def main() -> None:
     else:
         import uvicorn
 
-        uvicorn.run("bank.main:app", host=settings.host, port=settings.bank_port)
+        uvicorn.run("bank.main:create_app", factory=True, host=settings.host,
+                    port=settings.bank_port)
 
 
 if __name__ == "__main__":

@@ -86,8 +86,9 @@ def main(argv: list[str] | None = None) -> int:
             AN_RETRIEVER_THREADS=str(args.threads), AN_RETRIEVER_PORT=str(args.port))
         started = time.monotonic()
         service = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "retriever.service:app", "--host", "127.0.0.1",
-             "--port", str(args.port), "--log-level", "warning"], cwd=PROJECT_ROOT, env=env)
+            [sys.executable, "-m", "uvicorn", "--factory", "retriever.service:create_app",
+             "--host", "127.0.0.1", "--port", str(args.port), "--log-level", "warning"],
+            cwd=PROJECT_ROOT, env=env)
         url = f"http://127.0.0.1:{args.port}"
         try:
             while True:

@@ -30,6 +30,7 @@ import time
 import uuid
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -67,7 +68,7 @@ class Customer:
         except httpx.HTTPError:
             ok, response = False, None
         self.results[kind].append((time.perf_counter() - begun) * 1000 if ok else None)
-        return response.json() if ok else []
+        return response.json() if ok and response is not None else []
 
     async def conversation(self) -> None:
         sender, rng = f"bench-{uuid.uuid4().hex}", self.rng
@@ -228,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         stack = Stack(settings, log_dir=Path(scratch) / "logs")
         began = time.monotonic()
         stack.start(("bank", "retriever", "actions", "rasa", "web"))
-        figures = {
+        figures: dict[str, Any] = {
             "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                        f"Python {platform.python_version()}",
             "data": "the demo bank, the project's knowledge base and model (models/current)",

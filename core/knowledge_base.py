@@ -95,7 +95,7 @@ def entry_from_dict(data: dict, where: str) -> Entry:
 
 
 def entry_to_dict(entry: Entry) -> dict:
-    data = {"id": entry.id, "category": entry.category, "source": entry.source}
+    data: dict = {"id": entry.id, "category": entry.category, "source": entry.source}
     if entry.near_faq:
         data["near_faq"] = entry.near_faq
     for language in LANGUAGES:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from core import knowledge_base as kb
 from core.config import PROJECT_ROOT
 
 HAN = re.compile(r"[\u3400-\u9fff]")
@@ -103,18 +104,6 @@ def rule_actions(paths: Iterable[Path]) -> dict[str, str]:
     return found
 
 
-def knowledge_answers(knowledge_dir: Path) -> dict[str, dict[str, object]]:
-    """{entry id: {"answers": {language: answer}, "near_faq": topic or None}}."""
-    found: dict[str, dict[str, object]] = {}
-    for path in sorted(knowledge_dir.glob("*.yml")):
-        for entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("entries", []):
-            found[entry["id"]] = {
-                "answers": {language: entry[language]["answer"] for language in ("zh", "en")
-                            if language in entry},
-                "near_faq": entry.get("near_faq")}
-    return found
-
-
 def load_cases(root: Path = PROJECT_ROOT) -> list[Case]:
     replies = responses(root / "bot" / "domain")
     actions = rule_actions([root / "bot" / "data" / name for name in ("rules.yml", "forms.yml")])
@@ -130,7 +119,7 @@ def load_cases(root: Path = PROJECT_ROOT) -> list[Case]:
             cases.append(Case("faq", language, text, answers=(faq_answer(topic, language),),
                               expected=topic, source="nlu/test/faq.yml"))
 
-    entries = knowledge_answers(root / "retriever" / "knowledge")
+    entries = {entry.id: entry for entry in kb.load(root / "retriever" / "knowledge")}
     for path in sorted((root / "retriever" / "heldout").glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
@@ -138,13 +127,14 @@ def load_cases(root: Path = PROJECT_ROOT) -> list[Case]:
             item = json.loads(line)
             entry = entries[item["id"]]
             language = item["lang"]
-            answers = {entry["answers"].get(language) or next(iter(entry["answers"].values()))}
-            if entry["near_faq"]:
-                answers.add(faq_answer(str(entry["near_faq"]), language))
+            side = entry.sides.get(language) or next(iter(entry.sides.values()))
+            answers = {side.answer}
+            if entry.near_faq:
+                answers.add(faq_answer(entry.near_faq, language))
             cases.append(Case("knowledge", language, item["question"],
                               answers=tuple(sorted(a for a in answers if a)),
                               expected=item["id"], source=str(path.relative_to(root)),
-                              also=(str(entry["near_faq"]),) if entry["near_faq"] else ()))
+                              also=(entry.near_faq,) if entry.near_faq else ()))
 
     intents = nlu_examples(root / "nlu" / "test" / "intents.yml")
     for intent in ACCOUNT_INTENTS:
@@ -166,8 +156,9 @@ def load_cases(root: Path = PROJECT_ROOT) -> list[Case]:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 item = json.loads(line)
-                entry = entries.get(NOT_OFFERED.get(item.get("topic", ""), ""))
-                answer = entry["answers"].get(item["lang"]) if entry else None
+                not_offered = entries.get(NOT_OFFERED.get(item.get("topic", ""), ""))
+                said = not_offered.sides.get(item["lang"]) if not_offered else None
+                answer = said.answer if said else None
                 cases.append(Case("unanswerable", item["lang"], item["question"],
                                   answers=(answer,) if answer else (),
                                   expected=item.get("topic", ""),

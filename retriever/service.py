@@ -1,4 +1,5 @@
-"""The retriever as a small HTTP service (app side): `uvicorn retriever.service:app`.
+"""The retriever as a small HTTP service (app side):
+`uvicorn --factory retriever.service:create_app`.
 
 POST /search answers a customer's question from one ranking of the knowledge base's entries and the
 curated FAQ topics: the decision (answer, suggest or none), the entry or topic to answer with or
@@ -318,9 +319,6 @@ class SearchOut(BaseModel):
                    answer=shown[0] if decision.kind == "answer" else None,
                    suggestions=shown if decision.kind == "suggest" else [],
                    results=[EntryOut.of(hit, language) for hit in hits])
-
-
-app = create_app()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,7 +5,7 @@ import secrets
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path
+from fastapi import APIRouter, Depends, Header, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -15,7 +15,12 @@ from bank.clock import Clock
 from bank.db import open_session
 from bank.errors import Refused, not_found
 from bank.models import Customer
-from core.config import Settings, get_settings
+from core.config import Settings
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # create_app's
+
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 

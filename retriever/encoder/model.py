@@ -20,7 +20,7 @@ import torch
 from threadpoolctl import threadpool_limits
 from tokenizers import Tokenizer
 from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
-from transformers import AutoModel, AutoTokenizer
+from transformers import AutoModel, AutoTokenizer, PreTrainedModel
 
 logger = logging.getLogger(__name__)
 QUERY_PREFIX = "query: "
@@ -73,7 +73,7 @@ class QuestionTokenizer:
         return self.backend.encode(self.normalise(text)).ids
 
 
-def feed_forward_int8(model: torch.nn.Module) -> torch.nn.Module:
+def feed_forward_int8(model: PreTrainedModel) -> torch.nn.Module:
     """A copy of the model whose feed-forward layers run in int8 (weights per output channel,
     activations quantised on the fly); the word embeddings stay shared with the original.
     Models whose layers are named otherwise come back unchanged."""

@@ -2,6 +2,7 @@
 
 import json
 import time
+from contextlib import ExitStack
 
 import httpx
 import jwt
@@ -9,9 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from core.config import Settings, get_settings
-from web.api import deps
-from web.main import app
-from web.rasa_client import RasaClient
+from web.main import create_app
 from web.security import issue_token
 
 PARTNER_KEY = "partner-test-key"
@@ -31,32 +30,21 @@ def seen():
 
 
 @pytest.fixture
-def client(settings, seen):
+def client(client_with_rasa, seen):
     def echo(request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
         seen.append(body)
         return httpx.Response(200, json=[{"recipient_id": body["sender"], "text": body["message"]}])
 
-    return client_with_rasa(settings, echo)
+    return client_with_rasa(echo)
 
 
-def client_with_rasa(settings, handler) -> TestClient:
-    async def fake_rasa():
-        async with httpx.AsyncClient(
-            transport=httpx.MockTransport(handler), base_url="http://rasa"
-        ) as http:
-            yield RasaClient(http)
-
-    deps.clear_shared()
-    app.dependency_overrides[deps.get_rasa] = fake_rasa
-    app.dependency_overrides[get_settings] = lambda: settings
-    return TestClient(app)
-
-
-@pytest.fixture(autouse=True)
-def reset_overrides():
-    yield
-    app.dependency_overrides.clear()
+@pytest.fixture
+def client_with_rasa(settings):
+    """Starts the web app with a fake Rasa answering as `handler` does."""
+    with ExitStack() as started:
+        yield lambda handler: started.enter_context(
+            TestClient(create_app(settings, httpx.MockTransport(handler))))
 
 
 def bearer(token: str) -> dict:
@@ -106,11 +94,11 @@ def test_a_message_over_2000_characters_gets_413(client, seen):
     assert len(seen) == 1
 
 
-def test_rasa_down_gets_503_with_a_kind_message(settings):
+def test_rasa_down_gets_503_with_a_kind_message(client_with_rasa):
     def down(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("connection refused")
 
-    response = client_with_rasa(settings, down).post(URL, json={"sender": "s1", "message": "hi"})
+    response = client_with_rasa(down).post(URL, json={"sender": "s1", "message": "hi"})
     assert response.status_code == 503
     assert "not available" in response.json()["detail"]
 
@@ -125,10 +113,10 @@ def test_too_many_messages_on_one_conversation_get_429_with_retry_after(client, 
     assert client.post(URL, json={"sender": "another", "message": "hi"}).status_code == 200
 
 
-def test_health_reports_rasa_state(settings):
-    client = client_with_rasa(settings, lambda request: httpx.Response(200, json={}))
+def test_health_reports_rasa_state(client_with_rasa):
+    client = client_with_rasa(lambda request: httpx.Response(200, json={}))
     assert client.get("/health").json() == {"status": "ok", "rasa": "ready"}
-    client = client_with_rasa(settings, lambda request: httpx.Response(503))
+    client = client_with_rasa(lambda request: httpx.Response(503))
     assert client.get("/health").json()["rasa"] == "unavailable"
 
 

@@ -68,7 +68,7 @@ class ChangeLog:
         diff = "".join(difflib.unified_diff(readable(before), readable(after),
                                             f"{item} (before)", f"{item} (after)"))
         with self.engine.begin() as db:
-            return db.execute(insert(changes).values(
+            return db.execute(insert(changes).values(  # type: ignore[index]  # always one key
                 at=datetime.now(UTC), username=username, kind=kind, item=item, action=action,
                 before=json.loads(json.dumps(before)), after=json.loads(json.dumps(after)),
                 diff=diff, place=place)).inserted_primary_key[0]

@@ -98,12 +98,17 @@ class KnowledgeEditor:
         return self._save(entry_id, data, version_of(entry), username)
 
     def delete(self, entry_id: str, version: str, username: str) -> None:
-        self._save(entry_id, None, version, username)
+        self._change(entry_id, None, version, username)
 
-    def _save(self, entry_id: str | None, data: dict | None, version: str | None,
-              username: str, action: str | None = None,
-              place: dict | None = None) -> kb.Entry | None:
-        new = checked(data) if data is not None else None
+    def _save(self, entry_id: str | None, data: dict, version: str | None, username: str,
+              action: str | None = None, place: dict | None = None) -> kb.Entry:
+        new = checked(data)
+        self._change(entry_id, new, version, username, action, place)
+        return new
+
+    def _change(self, entry_id: str | None, new: kb.Entry | None, version: str | None,
+                username: str, action: str | None = None, place: dict | None = None) -> None:
+        """Puts `new` in place of entry `entry_id` (None: a new entry; new None: a delete)."""
         with self._lock:
             files = self._files()
             where = {entry.id: path for path, entries in files.items() for entry in entries}
@@ -111,14 +116,15 @@ class KnowledgeEditor:
             if entry_id is not None:
                 if entry_id not in where:
                     raise NotFound(f"There is no knowledge-base entry {entry_id}.")
-                old = next(e for e in files[where[entry_id]] if e.id == entry_id)
+                path = where[entry_id]
+                old = next(e for e in files[path] if e.id == entry_id)
                 if version != version_of(old):
                     raise EditConflict(f"{entry_id} was changed by someone else since you "
                                        "opened it. Reload it and make your edit again.")
+            elif new is None:
+                raise ValueError("a change needs an entry to change or a new entry")
             elif new.id in where:
                 raise EditRefused(f"id: {new.id} is already used in {where[new.id].name}")
-            if entry_id is not None:
-                path = where[entry_id]
             elif place and (self.directory / place["file"]).exists():
                 path = self.directory / place["file"]  # an undone delete goes back where it was
             else:
@@ -128,16 +134,18 @@ class KnowledgeEditor:
                 index = entries.index(old)
                 entries[index:index + 1] = [new] if new else []
             else:
+                assert new is not None  # checked above: nothing to change means a new entry
                 index = min(place["index"], len(entries)) if place else len(entries)
                 entries.insert(index, new)
             self._write(path, entries)
-            self.log.record(username, KIND, (new or old).id,
+            changed = new or old
+            assert changed is not None
+            self.log.record(username, KIND, changed.id,
                             action or ("create" if old is None else
                                        "delete" if new is None else "update"),
                             kb.entry_to_dict(old) if old else None,
                             kb.entry_to_dict(new) if new else None,
                             {"file": path.name, "index": index})
-        return new
 
     def import_entries(self, imported: list[kb.Entry], username: str) -> dict[str, int]:
         """Creates the new entries and updates the known ones, all or nothing: one invalid entry
@@ -152,7 +160,7 @@ class KnowledgeEditor:
         with self._lock:
             files = self._files()
             where = {e.id: path for path, entries in files.items() for e in entries}
-            recorded = []
+            recorded: list[tuple[kb.Entry | None, kb.Entry, Path, int]] = []
             for new in checked_entries:
                 if new.id in where:
                     entries = files[where[new.id]]
@@ -173,9 +181,10 @@ class KnowledgeEditor:
                     counts["created"] += 1
             for path in {path for *_, path, _ in recorded}:
                 self._write(path, files[path])
-            for old, new, path, index in recorded:
-                self.log.record(username, KIND, new.id, "import",
-                                kb.entry_to_dict(old) if old else None, kb.entry_to_dict(new),
+            for before, after, path, index in recorded:
+                self.log.record(username, KIND, after.id, "import",
+                                kb.entry_to_dict(before) if before else None,
+                                kb.entry_to_dict(after),
                                 {"file": path.name, "index": index})
         return counts
 
@@ -183,7 +192,7 @@ class KnowledgeEditor:
         """A new entry goes to the file that holds most of its category (else <category>.yml)."""
         counts = {path: sum(e.category == entry.category for e in entries)
                   for path, entries in files.items()}
-        best = max(counts, key=counts.get, default=None)
+        best = max(counts, key=counts.__getitem__, default=None)
         if best is not None and counts[best]:
             return best
         name = re.sub(r"[^a-z0-9_-]", "", entry.category.lower()) or "general"
@@ -209,8 +218,9 @@ class KnowledgeEditor:
             raise EditConflict(f"{change.item} was changed again after #{change_id}; undo the "
                                "later change first.")
         action = f"undo #{change_id}"
-        if change.before is None:
-            return self._save(change.item, None, version_of(current), username, action)
-        if current is None:
-            return self._save(None, change.before, None, username, action, change.place)
+        if current is None:  # undoing a delete: the entry comes back where it was
+            return self._save(None, change.before or {}, None, username, action, change.place)
+        if change.before is None:  # undoing a create
+            self._change(change.item, None, version_of(current), username, action)
+            return None
         return self._save(change.item, change.before, version_of(current), username, action)

@@ -15,6 +15,7 @@ import shutil
 import tempfile
 import threading
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 
 import httpx
@@ -102,13 +103,13 @@ def problems_in(project: files.Project) -> list[str]:
 class RasaChecker:
     """Client of bot/checker.py: Rasa's verdict on a scratch copy of the project."""
 
-    def __init__(self, url: str, timeout: float = 120) -> None:
-        self.url, self.timeout = url, timeout
+    def __init__(self, http: httpx.Client, timeout: float = 120) -> None:
+        self.http, self.timeout = http, timeout  # http: the app's client, base_url the checker
 
     def problems(self, scratch: Path, baseline: Path) -> list[str]:
         try:
-            response = httpx.post(f"{self.url}/check", timeout=self.timeout,
-                                  json={"root": str(scratch), "baseline": str(baseline)})
+            response = self.http.post("/check", timeout=self.timeout,
+                                      json={"root": str(scratch), "baseline": str(baseline)})
             response.raise_for_status()
         except httpx.HTTPError as error:
             raise CheckerUnavailable(
@@ -158,12 +159,13 @@ class TrainingDataEditor:
     def update_intent(self, name: str, examples: list[str], version: str, username: str) -> dict:
         key = f"intent:{name}"
         current = self.item(key)
-        return self.apply({key: {**current, "examples": examples}}, {key: version}, username,
-                          "update", name)[key]
+        self.apply({key: {**current, "examples": examples}}, {key: version}, username,
+                   "update", name)
+        return self.item(key)
 
     def delete_intent(self, name: str, version: str, username: str) -> None:
-        changes = {f"intent:{name}": None}
-        versions = {f"intent:{name}": version}
+        changes: dict[str, dict | None] = {f"intent:{name}": None}
+        versions: dict[str, str | None] = {f"intent:{name}": version}
         project = self.project()
         # Its answer and the rule that gives it go too (an FAQ topic's answer is utter_<topic>).
         for key in (f"response:utter_{name}", f"rule:{name}"):
@@ -177,8 +179,9 @@ class TrainingDataEditor:
         current = self.item(key)
         if files.normalised(example) in map(files.normalised, current["examples"]):
             raise EditRefused(f"text: {name} already has this example")
-        return self.apply({key: {**current, "examples": [*current["examples"], example]}}, {},
-                          username, "add example", name)[key]
+        self.apply({key: {**current, "examples": [*current["examples"], example]}}, {},
+                   username, "add example", name)
+        return self.item(key)
 
     def move_example(self, text: str, source: str, target: str, username: str) -> None:
         origin, destination = self.item(f"intent:{source}"), self.item(f"intent:{target}")
@@ -198,7 +201,8 @@ class TrainingDataEditor:
         key = f"response:{name}"
         current = self.item(key)
         new = {**current, "variations": files.with_texts(current["variations"], texts)}
-        return self.apply({key: new}, {key: version}, username, "update", name)[key]
+        self.apply({key: new}, {key: version}, username, "update", name)
+        return self.item(key)
 
     def create_faq(self, name: str, examples: list[str], answer: dict[str, str],
                    username: str) -> None:
@@ -223,7 +227,8 @@ class TrainingDataEditor:
         if not isinstance(data, dict) or not (data.get("nlu") or data.get("responses")):
             raise EditRefused("Expected Rasa training data: `nlu:` with intents and examples, "
                               "and/or `responses:`.")
-        project, changes = self.project(), {}
+        project = self.project()
+        changes: dict[str, dict | None] = {}
         for block in data.get("nlu") or []:
             if not isinstance(block, dict) or "intent" not in block:
                 continue
@@ -263,7 +268,8 @@ class TrainingDataEditor:
 
     def undo(self, change_id: int, username: str) -> None:
         change = self.log.get(change_id)
-        if change is None or change.kind != KIND:
+        # A training-data change always records the items before and after.
+        if change is None or change.kind != KIND or change.before is None or change.after is None:
             raise NotFound(f"There is no training-data change #{change_id}.")
         project = self.project()
         after, before = change.after["items"], change.before["items"]
@@ -274,7 +280,7 @@ class TrainingDataEditor:
 
     # --- the one way anything is written -----------------------------------------------------
 
-    def apply(self, changes: dict[str, dict | None], versions: dict[str, str | None],
+    def apply(self, changes: Mapping[str, dict | None], versions: Mapping[str, str | None],
               username: str, action: str, label: str) -> dict[str, dict | None]:
         """Checks `changes` (item key -> new state, None = delete) and writes them, or refuses
         with the reason. `versions` are the versions the editor saw (None = must not exist)."""
@@ -293,8 +299,8 @@ class TrainingDataEditor:
             if not changes:
                 return {k: project.items.get(k) for k in versions} or {}
             texts = files.edited_texts(self.root, project, changes)
-            with tempfile.TemporaryDirectory(prefix="an-check-") as scratch:
-                scratch = copy_training_data(self.root, Path(scratch))
+            with tempfile.TemporaryDirectory(prefix="an-check-") as scratch_dir:
+                scratch = copy_training_data(self.root, Path(scratch_dir))
                 for relative, text in texts.items():
                     (scratch / relative).parent.mkdir(parents=True, exist_ok=True)
                     (scratch / relative).write_text(text, encoding="utf-8")

@@ -1,82 +1,61 @@
-"""Dependencies the routes ask for: settings, the Rasa client, who is calling, and the stores."""
+"""Dependencies the routes ask for: who is calling, and what the app built at start-up (settings,
+the Rasa client, the stores; web/services.py)."""
 
 import hmac
-import threading
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
-import httpx
 from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from core.config import Settings, get_settings
-from core.http import tls_context
+from core.config import Settings
 from web.admin.changes import ChangeLog
 from web.admin.knowledge import KnowledgeEditor
 from web.admin.models import ModelVersions
 from web.admin.review import ConversationReview
 from web.admin.staff import Session as StaffSession
 from web.admin.staff import Staff
-from web.admin.training_data import RasaChecker, TrainingDataEditor
+from web.admin.training_data import TrainingDataEditor
 from web.conversations import ConversationOwners
 from web.rasa_client import RasaClient
 from web.rate_limit import RateLimiter
 from web.security import CustomerLogins, TokenError, is_partner_key, token_customer
+from web.services import Services
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_settings(services: ServicesDep) -> Settings:
+    return services.settings
+
+
+def get_rasa(services: ServicesDep) -> RasaClient:
+    return services.rasa
+
+
+def get_owners(services: ServicesDep) -> ConversationOwners:
+    return services.owners
+
+
+def get_message_limiter(services: ServicesDep) -> RateLimiter:
+    return services.message_limiter
+
+
+def get_sign_in_limiter(services: ServicesDep) -> RateLimiter:
+    return services.sign_in_limiter
+
+
+def get_logins(services: ServicesDep) -> CustomerLogins:
+    return services.logins
+
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-
-
-async def get_rasa(settings: SettingsDep) -> AsyncIterator[RasaClient]:
-    async with httpx.AsyncClient(
-        base_url=settings.rasa_url, timeout=settings.rasa_timeout_seconds, verify=tls_context()
-    ) as http:
-        yield RasaClient(http)
-
-
 RasaDep = Annotated[RasaClient, Depends(get_rasa)]
-
-
-_shared: dict[tuple, object] = {}
-# Sync dependencies run in a thread pool: without this, two first requests at once would each
-# build the store and both create its tables (SQLite: "table already exists", a 500).
-_building = threading.Lock()
-
-
-def shared(factory, *arguments):
-    """One instance per factory and arguments: a store per database, a limiter per purpose."""
-    with _building:
-        key = (factory, *arguments)
-        if key not in _shared:
-            _shared[key] = factory(*arguments)
-        return _shared[key]
-
-
-def clear_shared() -> None:
-    """Tests: fresh stores for a test's own settings."""
-    _shared.clear()
-
-
-def _limiter(purpose: str, limit: int, window: float) -> RateLimiter:
-    return RateLimiter(limit, window)
-
-
-def get_owners(settings: SettingsDep) -> ConversationOwners:
-    return shared(ConversationOwners, settings.web_database_url)
-
-
-def get_message_limiter(settings: SettingsDep) -> RateLimiter:
-    return shared(_limiter, "messages", settings.rate_limit_messages, settings.rate_limit_seconds)
-
-
-def get_sign_in_limiter(settings: SettingsDep) -> RateLimiter:
-    return shared(_limiter, "sign-in", settings.sign_in_attempts, settings.rate_limit_seconds)
-
-
-def get_logins(settings: SettingsDep) -> CustomerLogins:
-    return shared(CustomerLogins, settings.customer_logins)
-
-
 OwnersDep = Annotated[ConversationOwners, Depends(get_owners)]
 MessageLimiterDep = Annotated[RateLimiter, Depends(get_message_limiter)]
 SignInLimiterDep = Annotated[RateLimiter, Depends(get_sign_in_limiter)]
@@ -137,8 +116,8 @@ ADMIN_COOKIE = "an_admin_session"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-def get_staff(settings: SettingsDep) -> Staff:
-    return shared(Staff, settings.web_database_url, settings.admin_session_minutes)
+def get_staff(services: ServicesDep) -> Staff:
+    return services.staff
 
 
 StaffDep = Annotated[Staff, Depends(get_staff)]
@@ -176,45 +155,28 @@ EditorDep = Annotated[StaffSession, role("editor")]
 AdminDep = Annotated[StaffSession, role("admin")]
 
 
-def get_change_log(settings: SettingsDep) -> ChangeLog:
-    return shared(ChangeLog, settings.web_database_url)
+def get_change_log(services: ServicesDep) -> ChangeLog:
+    return services.change_log
 
 
-def get_knowledge_editor(settings: SettingsDep) -> KnowledgeEditor:
-    return shared(KnowledgeEditor, settings.knowledge_dir, get_change_log(settings))
+def get_knowledge_editor(services: ServicesDep) -> KnowledgeEditor:
+    return services.knowledge
+
+
+def get_review(services: ServicesDep) -> ConversationReview:
+    return services.review
+
+
+def get_training_data_editor(services: ServicesDep) -> TrainingDataEditor:
+    return services.training_data
+
+
+def get_model_versions(services: ServicesDep) -> ModelVersions:
+    return services.models
 
 
 ChangeLogDep = Annotated[ChangeLog, Depends(get_change_log)]
 KnowledgeEditorDep = Annotated[KnowledgeEditor, Depends(get_knowledge_editor)]
-
-
-def get_review(settings: SettingsDep) -> ConversationReview:
-    return shared(ConversationReview, settings.tracker_database_url,
-                  settings.review_low_confidence)
-
-
 ReviewDep = Annotated[ConversationReview, Depends(get_review)]
-
-
-def get_training_data_editor(settings: SettingsDep) -> TrainingDataEditor:
-    return shared(TrainingDataEditor, settings.training_data_dir, get_change_log(settings),
-                  RasaChecker(settings.checker_url))
-
-
 TrainingDataEditorDep = Annotated[TrainingDataEditor, Depends(get_training_data_editor)]
-
-
-_model_versions: dict[int, tuple[Settings, ModelVersions]] = {}
-
-
-def get_model_versions(settings: SettingsDep) -> ModelVersions:
-    """One registry (and so one training at a time) per settings object; settings are not
-    hashable, so this is kept by identity, holding the settings so the id is never reused."""
-    with _building:
-        found = _model_versions.get(id(settings))
-        if found is None or found[0] is not settings:
-            found = _model_versions[id(settings)] = (settings, ModelVersions(settings))
-        return found[1]
-
-
 ModelVersionsDep = Annotated[ModelVersions, Depends(get_model_versions)]

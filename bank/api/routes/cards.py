@@ -45,4 +45,5 @@ def freeze_card(
                          reason=freeze.reason, frozen_at=freeze.frozen_at,
                          already_frozen=already_frozen)
 
-    return once(session, customer.id, key, fingerprint("POST", request.url.path, body), operation)
+    return once(session, customer.id, key, fingerprint("POST", request.url.path, body), operation,
+                FreezeOut)

@@ -45,9 +45,9 @@ def request_handoff(
                       requested_at=now, status="waiting")
     session.add(handoff)
     session.flush()
-    position = session.scalar(
+    position = session.execute(
         select(func.count()).where(Handoff.status == "waiting", Handoff.id <= handoff.id)
-    )
+    ).scalar_one()
     session.commit()
     available_at = agents_available_at(now)
     return HandoffOut(handoff_id=handoff.id, status=handoff.status, position=position,

@@ -95,6 +95,6 @@ def list_holdings(customer: CustomerDep, session: SessionDep, clock: ClockDep) -
             InTransitOut(order_id=o.id, product_code=o.product_code, name_zh=o.product.name_zh,
                          name_en=o.product.name_en, proceeds=o.amount - o.fee,
                          arrival_date=o.arrival_date)
-            for o in in_transit
+            for o in in_transit if o.arrival_date  # every redemption has one
         ],
     )

@@ -237,7 +237,7 @@ def make_repayment(
 ) -> RepaymentOut:
     asked = fingerprint("POST", request.url.path, body)
     return once(session, customer.id, key, asked,
-                lambda: repay(session, customer, loan_id, body.amount, clock.today()))
+                lambda: repay(session, customer, loan_id, body.amount, clock.today()), RepaymentOut)
 
 
 @router.post("/loans/{loan_id}/repayments/quote")
@@ -275,7 +275,8 @@ def draw_down(session: Session, customer: Customer, amount: Decimal, term_months
                    f"{show(amount)} is more than the {show(line.available)} available on the "
                    "credit line.", available=f"{line.available:.2f}")
     # Loan numbers: L, the customer's number, then a sequence (C001's are L1001, L1002, ...).
-    count = session.scalar(select(func.count()).where(Loan.customer_id == customer.id))
+    count = session.execute(
+        select(func.count()).where(Loan.customer_id == customer.id)).scalar_one()
     loan = open_loan(f"L{int(customer.id[1:])}{count + 1:03d}", customer.id, amount,
                      line.daily_rate, term_months, today)
     session.add(loan)
@@ -292,4 +293,5 @@ def draw_loan(
 ) -> DrawdownOut:
     asked = fingerprint("POST", request.url.path, body)
     return once(session, customer.id, key, asked,
-                lambda: draw_down(session, customer, body.amount, body.term_months, clock.today()))
+                lambda: draw_down(session, customer, body.amount, body.term_months, clock.today()),
+                DrawdownOut)

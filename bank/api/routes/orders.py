@@ -116,9 +116,9 @@ def redeem(session: Session, customer: Customer, product: Product, amount: Decim
     redeemable = [lot for lot in confirmed if lot.matures_on is None or lot.matures_on <= today]
     available = sum((lot.market_value for lot in redeemable), ZERO)
     if amount > available:
-        closed = [lot for lot in lots if lot.matures_on and lot.matures_on > today]
+        closed = [lot.matures_on for lot in lots if lot.matures_on and lot.matures_on > today]
         if closed:
-            matures_on = closed[0].matures_on
+            matures_on = closed[0]
             payback = add_trading_days(matures_on, 1)
             raise rule(
                 "closed_period",
@@ -180,7 +180,8 @@ def place_order(
         side = buy if body.side == "buy" else redeem
         return side(session, customer, product, body.amount, clock.now())
 
-    return once(session, customer.id, key, fingerprint("POST", request.url.path, body), operation)
+    return once(session, customer.id, key, fingerprint("POST", request.url.path, body), operation,
+                OrderOut)
 
 
 @router.post("/orders/quote")

@@ -2,15 +2,16 @@
 
 import shutil
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from core.config import PROJECT_ROOT, Settings, get_settings
+from core.config import PROJECT_ROOT, Settings
 from ops.stack import Service, free_port
 from web.admin.staff import Staff
 from web.admin.training_data import copy_training_data
-from web.api import deps
-from web.main import app
+from web.main import create_app
 
 PASSWORD = "correct horse battery"
 
@@ -39,20 +40,31 @@ def settings(tmp_path, checker_port):
 
 
 @pytest.fixture
-def staff(settings):
-    deps.clear_shared()
-    app.dependency_overrides[get_settings] = lambda: settings
-    members = Staff(settings.web_database_url)
-    for name, role in (("vera", "viewer"), ("ed", "editor"), ("ada", "admin")):
-        members.add(name, PASSWORD, role)
-    yield members
-    app.dependency_overrides.clear()
+def rasa_transport() -> httpx.AsyncBaseTransport | None:
+    """No Rasa by default; tests/app/admin/test_models.py puts a fake one here."""
+    return None
 
 
 @pytest.fixture
-def signed_in(staff):
+def web_app(settings, rasa_transport) -> FastAPI:
+    """The web app on the test's settings, started (its lifespan has built its services)."""
+    app = create_app(settings, rasa_transport)
+    with TestClient(app):
+        yield app
+
+
+@pytest.fixture
+def staff(web_app) -> Staff:
+    members = web_app.state.services.staff
+    for name, role in (("vera", "viewer"), ("ed", "editor"), ("ada", "admin")):
+        members.add(name, PASSWORD, role)
+    return members
+
+
+@pytest.fixture
+def signed_in(web_app, staff):
     def sign_in(username: str) -> TestClient:
-        client = TestClient(app)
+        client = TestClient(web_app)
         response = client.post("/admin/api/session",
                                json={"username": username, "password": PASSWORD})
         assert response.status_code == 200, response.text

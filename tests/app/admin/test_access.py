@@ -11,14 +11,13 @@ from sqlalchemy import update
 from core.config import PROJECT_ROOT
 from web.admin.staff import sessions
 from web.api import deps
-from web.main import app
 from web.security import issue_token
 
 PASSWORD = "correct horse battery"  # as tests/app/admin/conftest.py gives every member of staff
 
 
-def test_sign_in_sets_an_http_only_strict_cookie_and_returns_the_role(staff):
-    response = TestClient(app).post("/admin/api/session",
+def test_sign_in_sets_an_http_only_strict_cookie_and_returns_the_role(web_app, staff):
+    response = TestClient(web_app).post("/admin/api/session",
                                     json={"username": "ed", "password": PASSWORD})
     assert response.status_code == 200
     assert response.json()["role"] == "editor" and response.json()["csrf_token"]
@@ -27,8 +26,8 @@ def test_sign_in_sets_an_http_only_strict_cookie_and_returns_the_role(staff):
 
 
 @pytest.mark.parametrize("username, password", [("ed", "wrong password"), ("nobody", PASSWORD)])
-def test_a_wrong_password_or_unknown_user_cannot_sign_in(staff, username, password):
-    response = TestClient(app).post("/admin/api/session",
+def test_a_wrong_password_or_unknown_user_cannot_sign_in(web_app, staff, username, password):
+    response = TestClient(web_app).post("/admin/api/session",
                                     json={"username": username, "password": password})
     assert response.status_code == 401 and "set-cookie" not in response.headers
 
@@ -39,19 +38,20 @@ def test_passwords_are_stored_hashed(staff):
     assert all(value.startswith("$argon2id$") and PASSWORD not in value for value in stored)
 
 
-def test_password_guessing_is_slowed_down(staff):
-    client = TestClient(app)
+def test_password_guessing_is_slowed_down(web_app, staff):
+    client = TestClient(web_app)
     for _ in range(5):
         client.post("/admin/api/session", json={"username": "ada", "password": "guess-guess"})
     response = client.post("/admin/api/session", json={"username": "ada", "password": PASSWORD})
     assert response.status_code == 429 and response.headers["Retry-After"]
 
 
-def test_without_a_session_or_with_a_customers_token_there_is_no_access(staff, settings):
-    assert TestClient(app).get("/admin/api/session").status_code == 401
+def test_without_a_session_or_with_a_customers_token_there_is_no_access(web_app, staff,
+                                                                        settings):
+    assert TestClient(web_app).get("/admin/api/session").status_code == 401
     customer = {"Authorization": f"Bearer {issue_token('C001', settings)}"}
-    assert TestClient(app).get("/admin/api/session", headers=customer).status_code == 401
-    assert TestClient(app).get("/admin/api/staff", headers=customer).status_code == 401
+    assert TestClient(web_app).get("/admin/api/session", headers=customer).status_code == 401
+    assert TestClient(web_app).get("/admin/api/staff", headers=customer).status_code == 401
 
 
 def test_a_session_expires(staff, signed_in):
@@ -62,11 +62,11 @@ def test_a_session_expires(staff, signed_in):
     assert response.status_code == 401 and "expired" in response.json()["detail"]
 
 
-def test_signing_out_ends_the_session(staff, signed_in):
+def test_signing_out_ends_the_session(web_app, staff, signed_in):
     client = signed_in("vera")
     cookie = client.cookies.get(deps.ADMIN_COOKIE)
     assert client.delete("/admin/api/session").status_code == 204
-    other = TestClient(app, cookies={deps.ADMIN_COOKIE: cookie})
+    other = TestClient(web_app, cookies={deps.ADMIN_COOKIE: cookie})
     assert other.get("/admin/api/session").status_code == 401
 
 

@@ -12,8 +12,6 @@ import httpx
 import pytest
 
 from web.admin.models import model_to_serve
-from web.api import deps
-from web.main import app
 from web.rasa_client import MODEL_SWAP, RasaClient
 
 FAKE_RASA_SIDE = Path(__file__).parent / "fake_rasa_side.sh"  # stands in for the Rasa side
@@ -38,16 +36,14 @@ class FakeRasa:
 
 
 @pytest.fixture
-def rasa(staff):
-    fake = FakeRasa()
+def rasa() -> FakeRasa:
+    return FakeRasa()
 
-    async def client():
-        async with httpx.AsyncClient(transport=httpx.MockTransport(fake.handler),
-                                     base_url="http://rasa") as http:
-            yield RasaClient(http)
 
-    app.dependency_overrides[deps.get_rasa] = client
-    return fake
+@pytest.fixture
+def rasa_transport(rasa) -> httpx.MockTransport:
+    """The editor app's client reaches the fake Rasa (tests/app/admin/conftest.py)."""
+    return httpx.MockTransport(rasa.handler)
 
 
 @pytest.fixture
@@ -196,22 +192,3 @@ def test_the_startup_model_takes_its_figures_from_a_newer_held_out_report(
     viewer.get("/admin/api/models")
     startup = viewer.get("/admin/api/models").json()[-1]
     assert startup["figures"]["zh"]["intent_macro_f1"] == 0.962
-
-
-def test_first_requests_at_once_share_one_registry_and_change_log(settings):
-    """The training page asks for the job and the versions at once; both must get the same
-    registry (one training at a time) and neither may fail creating its tables."""
-    from concurrent.futures import ThreadPoolExecutor
-    from threading import Barrier
-
-    deps.clear_shared()
-    start = Barrier(8)
-
-    def first_request(_: int) -> tuple:
-        start.wait()
-        return deps.get_model_versions(settings), deps.get_change_log(settings)
-
-    with ThreadPoolExecutor(8) as pool:
-        found = list(pool.map(first_request, range(8)))
-    assert len({id(registry) for registry, _ in found}) == 1
-    assert len({id(log) for _, log in found}) == 1

@@ -259,11 +259,9 @@ def test_viewers_read_only_and_csrf_required(signed_in, root):
                        json={"text": "余额多少呀"}).status_code == 403
 
 
-def test_nothing_is_written_when_rasa_cannot_check(editor, settings, root, monkeypatch):
-    from web.api import deps
-
-    deps.clear_shared()
-    monkeypatch.setattr(settings, "checker_port", 9)  # nothing listens on the discard port
+def test_nothing_is_written_when_rasa_cannot_check(editor, web_app, root, monkeypatch):
+    checker = web_app.state.services.training_data.checker
+    monkeypatch.setattr(checker.http, "base_url", "http://127.0.0.1:9")  # the discard port
     before = snapshot(root)
     response = editor.post("/admin/api/intents/check_balance/examples",
                            json={"text": "余额多少呀亲"})

@@ -5,14 +5,15 @@ import uuid
 from datetime import datetime
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from bank.api.deps import get_clock
 from bank.clock import BUSINESS_TZ, Clock
 from bank.db import engine_for
-from bank.main import app
+from bank.main import create_app
 from bank.manage import init
-from core.config import Settings, get_settings
+from core.config import Settings
 
 TOKEN = "test-service-token"
 THURSDAY_10AM = datetime(2026, 11, 26, 10, 0, tzinfo=BUSINESS_TZ)
@@ -68,10 +69,18 @@ def bank_settings(tmp_path) -> Settings:
 
 
 @pytest.fixture
-def api(bank_settings) -> Api:
-    clock = Clock(fixed_at=bank_settings.bank_now)
-    app.dependency_overrides[get_settings] = lambda: bank_settings
+def clock(bank_settings) -> Clock:
+    return Clock(fixed_at=bank_settings.bank_now)
+
+
+@pytest.fixture
+def bank_app(bank_settings, clock) -> FastAPI:
+    app = create_app(bank_settings)
     app.dependency_overrides[get_clock] = lambda: clock
-    with TestClient(app) as client:
+    return app
+
+
+@pytest.fixture
+def api(bank_app, clock) -> Api:
+    with TestClient(bank_app) as client:
         yield Api(client, clock)
-    app.dependency_overrides.clear()

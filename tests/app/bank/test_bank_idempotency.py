@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from bank.db import open_session
-from bank.main import app
 from bank.models import IdempotentRequest, Order, Repayment
 
 BUY = {"side": "buy", "product_code": "WM001", "amount": "1000.00"}
@@ -78,12 +77,13 @@ def test_the_database_holds_one_row_per_customer_and_key(api, bank_settings):
 
 
 @pytest.fixture
-def server(api):
+def server(bank_app, api):
     """The app (with the test's settings and clock) on a real uvicorn server in a thread."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    running = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    running = uvicorn.Server(uvicorn.Config(bank_app, host="127.0.0.1", port=port,
+                                            log_level="warning"))
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 from bank.api.deps import get_clock
 from bank.clock import BUSINESS_TZ, Clock
 from bank.db import engine_for, open_session
-from bank.main import app
+from bank.main import create_app
 from bank.manage import init
 from bank.models import (
     Customer,
@@ -22,7 +22,7 @@ from bank.models import (
     Repayment,
     Transaction,
 )
-from core.config import Settings, get_settings
+from core.config import Settings
 
 
 def counts(settings) -> dict[str, int]:
@@ -90,26 +90,20 @@ def test_clock_is_business_time_in_shanghai():
 def test_the_settings_clock_drives_business_rules(bank_settings):
     """No clock override here: the app reads bank_now from settings."""
     saturday = bank_settings.model_copy(update={"bank_now": datetime(2026, 11, 28, 10, 0)})
-    app.dependency_overrides[get_settings] = lambda: saturday
-    try:
-        with TestClient(app) as client:
-            headers = {"Authorization": f"Bearer {saturday.bank_service_token}",
-                       "X-Customer-Id": "C001", "Idempotency-Key": "k"}
-            body = client.post("/customers/C001/orders", headers=headers, json={
-                "side": "buy", "product_code": "WM001", "amount": "1.00"}).json()
-    finally:
-        app.dependency_overrides.clear()
+    with TestClient(create_app(saturday)) as client:
+        headers = {"Authorization": f"Bearer {saturday.bank_service_token}",
+                   "X-Customer-Id": "C001", "Idempotency-Key": "k"}
+        body = client.post("/customers/C001/orders", headers=headers, json={
+            "side": "buy", "product_code": "WM001", "amount": "1.00"}).json()
     assert (body["trade_date"], body["confirmation_date"]) == ("2026-11-30", "2026-12-01")
 
 
 def test_health_says_when_the_database_is_not_set_up(tmp_path):
     settings = Settings(data_dir=tmp_path)
-    app.dependency_overrides[get_settings] = lambda: settings
     try:
-        with TestClient(app) as client:
+        with TestClient(create_app(settings)) as client:
             response = client.get("/health")
     finally:
-        app.dependency_overrides.clear()
         engine_for(settings.bank_database_url).dispose()
     assert response.status_code == 503
     assert response.json()["code"] == "database_not_ready"

@@ -4,7 +4,9 @@ from fastapi import APIRouter, HTTPException
 
 from web.admin.changes import Change
 from web.admin.knowledge import KIND as KNOWLEDGE
+from web.admin.knowledge import KnowledgeEditor
 from web.admin.training_data import KIND as TRAINING_DATA
+from web.admin.training_data import TrainingDataEditor
 from web.api.deps import (
     ChangeLogDep,
     EditorDep,
@@ -31,7 +33,8 @@ def undo(change_id: int, session: EditorDep, log: ChangeLogDep, knowledge: Knowl
     change = log.get(change_id)
     if change is None:
         raise HTTPException(404, f"There is no change #{change_id}.")
-    editors = {KNOWLEDGE: knowledge, TRAINING_DATA: training_data}
+    editors: dict[str, KnowledgeEditor | TrainingDataEditor] = {
+        KNOWLEDGE: knowledge, TRAINING_DATA: training_data}
     if change.kind not in editors:
         raise HTTPException(422, "A deploy is undone by deploying the earlier version "
                                  "(Train and deploy).")

@@ -27,11 +27,11 @@ from actions.bank_client import (
     BankClient,
     BankRefused,
     BankUnavailable,
-    HttpBankClient,
     Installment,
     Loan,
     LoanSchedule,
     Transactions,
+    the_bank,
 )
 from actions.identity import customer_id
 from actions.language import reply_language
@@ -55,7 +55,7 @@ class AccountAction(Action, ABC):
     """Identity, one lookup, the reply; the bank client and the clock are injectable."""
 
     def __init__(self, client: Optional[BankClient] = None, today: Optional[Clock] = None) -> None:
-        self.client: BankClient = client or HttpBankClient()
+        self.client: BankClient = client or the_bank()
         if today is None:
             settings = get_settings()
             today = lambda: business_today(settings)  # noqa: E731

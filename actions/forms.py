@@ -19,7 +19,7 @@ import hashlib
 import logging
 from abc import ABC, abstractmethod
 from decimal import Decimal
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, FrozenSet, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -29,7 +29,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.account import AccountAction
 from actions.amounts import ALL, Amount, parse_amount
-from actions.bank_client import BankClient, BankRefused, BankUnavailable, HttpBankClient
+from actions.bank_client import BankClient, BankRefused, BankUnavailable, the_bank
 from actions.identity import customer_id
 from actions.language import reply_language
 from actions.refusals import SERVICE_FAULTS, refusal_text
@@ -97,7 +97,7 @@ class BankFormValidation(FormValidationAction, ABC):
     form_intent: str = ""
 
     def __init__(self, client: Optional[BankClient] = None) -> None:
-        self.client: BankClient = client or HttpBankClient()
+        self.client: BankClient = client or the_bank()
 
     @abstractmethod
     def name(self) -> str: ...
@@ -235,6 +235,48 @@ class BankFormValidation(FormValidationAction, ABC):
         return events + validated + [SlotSet(slot, value) for slot, value in extra.items()]
 
 
+class MoneyForm(BankFormValidation):
+    """A form for money that moves after a quote (repay, buy, redeem): what (`target_slot`: a
+    loan, a product), how much (`amount_slot`; "all" where the form allows it), then the account
+    service's quote, shown as the summary the customer confirms. A refusal of the amount (below
+    the minimum, above the balance, ...) is explained and the amount asked for again; any other
+    refusal stops the form."""
+
+    target_slot: str = ""
+    amount_slot: str = ""
+    amount_refusals: FrozenSet[str] = frozenset({"invalid_amount"})
+
+    async def whole_amount(self, customer: str, target: str) -> Decimal:
+        """What "all" is for this target (forms that allow it say)."""
+        raise NotImplementedError
+
+    async def quote(self, customer: str, target: str, amount: Decimal) -> Any:
+        """The account service's quote: what would happen, nothing moved."""
+        raise NotImplementedError
+
+    def summary(self, quote: Any, language: str) -> str:
+        """What the customer confirms."""
+        raise NotImplementedError
+
+    async def after_validation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer: str, language: str,
+        changed: Dict[str, Any],
+    ) -> Dict[str, Any]:
+        target, amount = tracker.get_slot(self.target_slot), tracker.get_slot(self.amount_slot)
+        if not target or not amount or not {self.target_slot, self.amount_slot} & set(changed):
+            return {}
+        if amount == ALL:
+            amount = str(await self.whole_amount(customer, target))
+        try:
+            quote = await self.quote(customer, target, Decimal(amount))
+        except BankRefused as error:
+            if error.code not in self.amount_refusals:
+                raise
+            dispatcher.utter_message(text=refusal_text(error, language))
+            return ask_again(self.amount_slot)
+        return {self.amount_slot: str(quote.amount), SUMMARY: self.summary(quote, language)}
+
+
 def say_refusal(dispatcher: CollectingDispatcher, error: BankRefused, language: str,
                 who: str) -> None:
     if error.code in SERVICE_FAULTS:
@@ -278,6 +320,31 @@ class FormSubmitAction(AccountAction):
 
     def refused(self, dispatcher: CollectingDispatcher, error: BankRefused, language: str) -> None:
         say_refusal(dispatcher, error, language, self.name())
+
+
+class MoneySubmit(FormSubmitAction):
+    """The submit of a MoneyForm: after the customer's yes, moves the confirmed amount (once: the
+    idempotency key is the confirmation's) and says what was done."""
+
+    target_slot: str = ""
+    amount_slot: str = ""
+
+    async def move(self, customer: str, target: str, amount: Decimal, key: str) -> Any:
+        raise NotImplementedError
+
+    def receipt(self, done: Any, language: str) -> str:
+        raise NotImplementedError
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, customer: str, language: str, tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[Dict[str, Any]]:
+        target, amount = tracker.get_slot(self.target_slot), tracker.get_slot(self.amount_slot)
+        what = self.form[: -len("_form")] if self.form.endswith("_form") else self.form
+        done = await self.move(customer, target, Decimal(amount),
+                               idempotency_key(tracker, f"{what}-{target}-{amount}"))
+        dispatcher.utter_message(text=self.receipt(done, language))
+        return []
 
 
 class ActionCancelForm(Action):

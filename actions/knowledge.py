@@ -13,6 +13,7 @@ guess.
 
 import logging
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Dict, List, Optional, Protocol
 from urllib.parse import quote
 
@@ -21,8 +22,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.bank_client import HttpBankClient
-from actions.http import tls_context
+from actions.bank_client import the_bank
+from actions.http import SharedClient
 from actions.language import reply_language
 from actions.product_names import Catalogue
 from actions.settings import Settings, get_settings
@@ -71,15 +72,12 @@ class HttpKnowledgeClient:
     def __init__(self, settings: Optional[Settings] = None,
                  transport: Optional[httpx.AsyncBaseTransport] = None) -> None:
         settings = settings or get_settings()
-        self.base_url = settings.retriever_url.rstrip("/")
-        self.timeout = settings.retriever_timeout_seconds
-        self._transport = transport
+        self._http = SharedClient(base_url=settings.retriever_url.rstrip("/"),
+                                  timeout=settings.retriever_timeout_seconds, transport=transport)
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> Optional[Dict[str, Any]]:
         try:
-            async with httpx.AsyncClient(base_url=self.base_url, timeout=self.timeout,
-                                         transport=self._transport, verify=tls_context()) as client:
-                response = await client.request(method, path, **kwargs)
+            response = await self._http.get().request(method, path, **kwargs)
         except httpx.HTTPError as error:
             raise KnowledgeUnavailable(repr(error)) from error
         if response.status_code == 404:
@@ -112,6 +110,12 @@ class HttpKnowledgeClient:
             return None if data is None else _found(data)
         except (KeyError, TypeError) as error:
             raise KnowledgeUnavailable(f"unexpected answer: {error!r}") from error
+
+
+@cache
+def the_retriever() -> HttpKnowledgeClient:
+    """The action server's one client of the retriever (the actions share it)."""
+    return HttpKnowledgeClient()
 
 
 def source_words(source: str, language: str) -> str:
@@ -151,9 +155,9 @@ NOT_A_QUESTION_IN = {"risk_form": "utter_risk_answer_invalid"}
 class ActionAnswerQuestion(Action):
     def __init__(self, client: Optional[KnowledgeClient] = None,
                  products: Optional[Catalogue] = None) -> None:
-        self.client: KnowledgeClient = client or HttpKnowledgeClient()
+        self.client: KnowledgeClient = client or the_retriever()
         # Product names as the bank writes them, so 活期包 / daily cahs find 活期宝's answers.
-        self.products = products or Catalogue(HttpBankClient().products)
+        self.products = products or Catalogue(the_bank().products)
 
     def name(self) -> str:
         return "action_answer_question"

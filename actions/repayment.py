@@ -12,15 +12,12 @@ from rasa_sdk.types import DomainDict
 
 from actions import money
 from actions.account import AccountAction
-from actions.amounts import ALL
 from actions.bank_client import BankRefused, Loan, Repayment
 from actions.forms import (
     STOPPED,
-    SUMMARY,
-    BankFormValidation,
-    FormSubmitAction,
+    MoneyForm,
+    MoneySubmit,
     ask_again,
-    idempotency_key,
     text_of,
 )
 from actions.identity import customer_id
@@ -31,7 +28,8 @@ LOAN_ID = re.compile(r"[A-Za-z]{1,4}-?\d{1,10}")
 # A loan number inside a sentence ("帮我把L2001还了"), in case the model did not mark it.
 LOAN_ID_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])L\d{3,10}(?![0-9])", re.IGNORECASE)
 # Refusals of the amount: say why and ask for the amount again.
-AMOUNT_REFUSALS = {"invalid_amount", "above_outstanding", "below_amount_due", "above_balance"}
+AMOUNT_REFUSALS = frozenset({"invalid_amount", "above_outstanding", "below_amount_due",
+                             "above_balance"})
 
 
 def loan_name(loan: Loan, language: str) -> str:
@@ -42,8 +40,10 @@ def open_loans(loans: List[Loan]) -> List[Loan]:
     return [loan for loan in loans if loan.status != "closed"]
 
 
-class ValidateRepayForm(BankFormValidation):
+class ValidateRepayForm(MoneyForm):
     form_intent = "repay_loan"
+    target_slot, amount_slot = "repay_loan_id", "repay_amount"
+    amount_refusals = AMOUNT_REFUSALS
 
     def name(self) -> str:
         return "validate_repay_form"
@@ -87,20 +87,14 @@ class ValidateRepayForm(BankFormValidation):
     def validate_repay_amount(self, value, dispatcher, tracker, domain):
         return self.check_amount(value, dispatcher, tracker, "repay_amount")
 
-    async def after_validation(self, dispatcher, tracker, customer, language, changed):
-        loan_id, amount = tracker.get_slot("repay_loan_id"), tracker.get_slot("repay_amount")
-        if not loan_id or not amount or not {"repay_loan_id", "repay_amount"} & set(changed):
-            return {}
-        if amount == ALL:
-            amount = str((await self.client.payoff(customer, loan_id)).total)
-        try:
-            quote = await self.client.repay(customer, loan_id, Decimal(amount), key=None)
-        except BankRefused as error:
-            if error.code not in AMOUNT_REFUSALS:
-                raise
-            dispatcher.utter_message(text=refusal_text(error, language))
-            return ask_again("repay_amount")
-        return {"repay_amount": str(quote.amount), SUMMARY: summary(quote, language)}
+    async def whole_amount(self, customer, target):
+        return (await self.client.payoff(customer, target)).total  # with interest to today
+
+    async def quote(self, customer, target, amount):
+        return await self.client.repay(customer, target, amount, key=None)
+
+    def summary(self, quote, language):
+        return repay_summary(quote, language)
 
 
 def _split(repayment: Repayment, language: str) -> str:
@@ -124,7 +118,7 @@ def _after(repayment: Repayment, language: str) -> str:
     return f"还款后剩余本金 {left}。" if zh else f"Outstanding principal afterwards: {left}."
 
 
-def summary(quote: Repayment, language: str) -> str:
+def repay_summary(quote: Repayment, language: str) -> str:
     """What the customer confirms: amount, loan, split, what is left, the card's balance after."""
     name, amount = loan_name(quote.loan, language), money.amount(quote.amount, language)
     balance = money.amount(quote.balance, language)
@@ -158,21 +152,21 @@ class ActionAskRepayLoanId(AccountAction):
         return []
 
 
-class ActionRepayLoan(FormSubmitAction):
+class ActionRepayLoan(MoneySubmit):
     form, confirmed_slot = "repay_form", "repay_confirmed"
+    target_slot, amount_slot = "repay_loan_id", "repay_amount"
 
     def name(self) -> str:
         return "action_repay_loan"
 
-    async def answer(self, dispatcher, customer, language, tracker, domain):
-        loan_id, amount = tracker.get_slot("repay_loan_id"), tracker.get_slot("repay_amount")
-        done = await self.client.repay(customer, loan_id, Decimal(amount),
-                                       key=idempotency_key(tracker, f"repay-{loan_id}-{amount}"))
-        dispatcher.utter_message(text=receipt(done, language))
-        return []
+    async def move(self, customer, target, amount, key):
+        return await self.client.repay(customer, target, amount, key=key)
+
+    def receipt(self, done, language):
+        return repay_receipt(done, language)
 
 
-def receipt(done: Repayment, language: str) -> str:
+def repay_receipt(done: Repayment, language: str) -> str:
     name, amount = loan_name(done.loan, language), money.amount(done.amount, language)
     balance = money.amount(done.balance, language)
     if language == "zh":

@@ -72,7 +72,7 @@ class ActionSubmitRiskAssessment(FormSubmitAction):
             dispatcher.utter_message(response="utter_nothing_done")
             return []
         profile = await self.client.assess_risk(customer, answers)
-        level = level_words(profile.level, language)
+        level = level_words(profile, language)
         until = money.day(profile.valid_until, language)
         no_loss = tracker.get_slot(NO_LOSS_QUESTION) == "A"
         if language == "zh":

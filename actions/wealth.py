@@ -13,16 +13,14 @@ from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions import money
 from actions.account import AccountAction
-from actions.amounts import ALL
 from actions.bank_client import BankRefused, BankUnavailable, Holding, Order, Product
 from actions.forms import (
     CHOICES,
     STOPPED,
-    SUMMARY,
     BankFormValidation,
-    FormSubmitAction,
+    MoneyForm,
+    MoneySubmit,
     ask_again,
-    idempotency_key,
     intent_of,
     text_of,
 )
@@ -30,11 +28,6 @@ from actions.identity import customer_id
 from actions.language import reply_language
 from actions.product_names import ProductNames
 from actions.refusals import refusal_text
-
-LEVEL_NAMES = {
-    "C1": ("保守型", "Conservative"), "C2": ("稳健型", "Moderate"), "C3": ("平衡型", "Balanced"),
-    "C4": ("成长型", "Growth"), "C5": ("进取型", "Aggressive"),
-}
 
 
 def risk_notice(notice: Optional[Dict[str, str]], language: str) -> str:
@@ -47,10 +40,12 @@ def risk_notice(notice: Optional[Dict[str, str]], language: str) -> str:
     return f"Risk notice: {notice['en']}"
 
 
-def level_words(level: str, language: str) -> str:
-    """C3 平衡型 / C3 (Balanced)."""
-    zh, en = LEVEL_NAMES.get(level, ("", ""))
-    return f"{level} {zh}" if language == "zh" else f"{level} ({en})"
+def level_words(assessed: Any, language: str) -> str:
+    """C3 平衡型 / C3 (Balanced): a risk profile's (or suitable products') level, in the names
+    the account service gives it."""
+    if language == "zh":
+        return f"{assessed.level} {assessed.name_zh}" if assessed.name_zh else assessed.level
+    return f"{assessed.level} ({assessed.name_en})" if assessed.name_en else assessed.level
 
 
 def product_name(item: Any, language: str) -> str:
@@ -111,8 +106,10 @@ def choices_asked(tracker, catalogue: List[Any], language: str):
     return {"response": "utter_which_product", "names": names, "buttons": buttons}
 
 
-class ValidateBuyForm(BankFormValidation):
+class ValidateBuyForm(MoneyForm):
     form_intent = "buy_product"
+    target_slot, amount_slot = "buy_product", "buy_amount"
+    amount_refusals = frozenset({"invalid_amount", "below_minimum", "above_balance"})
 
     def name(self) -> str:
         return "validate_buy_form"
@@ -137,11 +134,11 @@ class ValidateBuyForm(BankFormValidation):
         if int(product.risk[1:]) > int((profile.level or "C0")[1:]):
             if language == "zh":
                 text = (f"{product_name(product, language)}的风险等级为{product.risk}，高于您的风险"
-                        f"承受能力{level_words(profile.level, language)}（可购买"
+                        f"承受能力{level_words(profile, language)}（可购买"
                         f"{profile.max_product_risk}及以下），按适当性要求不能购买。")
             else:
                 text = (f"{product_name(product, language)} is rated {product.risk}, above your "
-                        f"risk level {level_words(profile.level, language)}, which may buy up "
+                        f"risk level {level_words(profile, language)}, which may buy up "
                         f"to {profile.max_product_risk}; so it cannot be bought.")
             dispatcher.utter_message(text=text)
             return ask_again("buy_product")  # the question lists the suitable products
@@ -153,18 +150,11 @@ class ValidateBuyForm(BankFormValidation):
     def validate_buy_amount(self, value, dispatcher, tracker, domain):
         return self.check_amount(value, dispatcher, tracker, "buy_amount", all_allowed=False)
 
-    async def after_validation(self, dispatcher, tracker, customer, language, changed):
-        code, amount = tracker.get_slot("buy_product"), tracker.get_slot("buy_amount")
-        if not code or not amount or not {"buy_product", "buy_amount"} & set(changed):
-            return {}
-        try:
-            quote = await self.client.order(customer, "buy", code, Decimal(amount), key=None)
-        except BankRefused as error:
-            if error.code not in {"invalid_amount", "below_minimum", "above_balance"}:
-                raise
-            dispatcher.utter_message(text=refusal_text(error, language))
-            return ask_again("buy_amount")
-        return {SUMMARY: buy_summary(quote, language)}
+    async def quote(self, customer, target, amount):
+        return await self.client.order(customer, "buy", target, amount, key=None)
+
+    def summary(self, quote, language):
+        return buy_summary(quote, language)
 
 
 def _dates(order: Order, language: str) -> str:
@@ -223,7 +213,7 @@ class ActionAskBuyProduct(AccountAction):
         suitable = await self.client.suitable_products(customer)
         lines = [("您想买哪款产品？适合您（" if language == "zh" else
                   "Which product would you like? Suitable for your level (")
-                 + level_words(suitable.level, language) + ("）的有：" if language == "zh" else
+                 + level_words(suitable, language) + ("）的有：" if language == "zh" else
                                                            "):")]
         lines += [product_line(product, language) for product in suitable.products]
         lines.append(risk_notice(suitable.risk_notice, language))
@@ -233,16 +223,17 @@ class ActionAskBuyProduct(AccountAction):
         return []
 
 
-class ActionBuyProduct(FormSubmitAction):
+class ActionBuyProduct(MoneySubmit):
     form, confirmed_slot = "buy_form", "buy_confirmed"
+    target_slot, amount_slot = "buy_product", "buy_amount"
 
     def name(self) -> str:
         return "action_buy_product"
 
-    async def answer(self, dispatcher, customer, language, tracker, domain):
-        code, amount = tracker.get_slot("buy_product"), tracker.get_slot("buy_amount")
-        done = await self.client.order(customer, "buy", code, Decimal(amount),
-                                       key=idempotency_key(tracker, f"buy-{code}-{amount}"))
+    async def move(self, customer, target, amount, key):
+        return await self.client.order(customer, "buy", target, amount, key=key)
+
+    def receipt(self, done, language):
         name, paid = product_name(done, language), money.amount(done.amount, language)
         balance = money.amount(done.balance, language)
         if language == "zh":
@@ -252,12 +243,13 @@ class ActionBuyProduct(FormSubmitAction):
             text = (f"Done: {name} bought for {paid} (order {done.order_id}), "
                     f"{fee_words(done, language)}, card balance {balance}. "
                     f"{_dates(done, language)}")
-        dispatcher.utter_message(text=f"{text}\n{risk_notice(done.risk_notice, language)}")
-        return []
+        return f"{text}\n{risk_notice(done.risk_notice, language)}"
 
 
-class ValidateRedeemForm(BankFormValidation):
+class ValidateRedeemForm(MoneyForm):
     form_intent = "redeem_product"
+    target_slot, amount_slot = "redeem_product", "redeem_amount"
+    amount_refusals = frozenset({"invalid_amount", "above_holding"})
 
     def name(self) -> str:
         return "validate_redeem_form"
@@ -293,21 +285,15 @@ class ValidateRedeemForm(BankFormValidation):
     def validate_redeem_amount(self, value, dispatcher, tracker, domain):
         return self.check_amount(value, dispatcher, tracker, "redeem_amount")
 
-    async def after_validation(self, dispatcher, tracker, customer, language, changed):
-        code, amount = tracker.get_slot("redeem_product"), tracker.get_slot("redeem_amount")
-        if not code or not amount or not {"redeem_product", "redeem_amount"} & set(changed):
-            return {}
-        if amount == ALL:
-            holdings = (await self.client.holdings(customer)).holdings
-            amount = str(next(h.redeemable for h in holdings if h.product_code == code))
-        try:
-            quote = await self.client.order(customer, "redeem", code, Decimal(amount), key=None)
-        except BankRefused as error:
-            if error.code not in {"invalid_amount", "above_holding"}:
-                raise
-            dispatcher.utter_message(text=refusal_text(error, language))
-            return ask_again("redeem_amount")
-        return {"redeem_amount": str(quote.amount), SUMMARY: redeem_summary(quote, language)}
+    async def whole_amount(self, customer, target):
+        holdings = (await self.client.holdings(customer)).holdings
+        return next(h.redeemable for h in holdings if h.product_code == target)
+
+    async def quote(self, customer, target, amount):
+        return await self.client.order(customer, "redeem", target, amount, key=None)
+
+    def summary(self, quote, language):
+        return redeem_summary(quote, language)
 
 
 def not_redeemable(holding: Holding, language: str) -> str:
@@ -376,16 +362,17 @@ class ActionAskRedeemAmount(AccountAction):
         return []
 
 
-class ActionRedeemProduct(FormSubmitAction):
+class ActionRedeemProduct(MoneySubmit):
     form, confirmed_slot = "redeem_form", "redeem_confirmed"
+    target_slot, amount_slot = "redeem_product", "redeem_amount"
 
     def name(self) -> str:
         return "action_redeem_product"
 
-    async def answer(self, dispatcher, customer, language, tracker, domain):
-        code, amount = tracker.get_slot("redeem_product"), tracker.get_slot("redeem_amount")
-        done = await self.client.order(customer, "redeem", code, Decimal(amount),
-                                       key=idempotency_key(tracker, f"redeem-{code}-{amount}"))
+    async def move(self, customer, target, amount, key):
+        return await self.client.order(customer, "redeem", target, amount, key=key)
+
+    def receipt(self, done, language):
         name, proceeds = product_name(done, language), money.amount(done.proceeds, language)
         if language == "zh":
             text = (f"赎回成功：{name} {money.amount(done.amount, language)} 已提交（订单号 "
@@ -395,8 +382,7 @@ class ActionRedeemProduct(FormSubmitAction):
             text = (f"Done: {money.amount(done.amount, language)} of {name} redeemed (order "
                     f"{done.order_id}), {fee_words(done, language)}; {proceeds} "
                     f"{_arrival(done, language)}.")
-        dispatcher.utter_message(text=text)
-        return []
+        return text
 
 
 class ActionRecommendProduct(AccountAction):
@@ -411,9 +397,9 @@ class ActionRecommendProduct(AccountAction):
             dispatcher.utter_message(**narrowed)
             return [SlotSet(CHOICES, None)]
         suitable = await self.client.suitable_products(customer)
-        head = (f"根据您的风险测评结果（{level_words(suitable.level, language)}），适合您的产品有："
+        head = (f"根据您的风险测评结果（{level_words(suitable, language)}），适合您的产品有："
                 if language == "zh" else
-                f"Based on your risk assessment ({level_words(suitable.level, language)}), these "
+                f"Based on your risk assessment ({level_words(suitable, language)}), these "
                 "products suit you:")
         lines = [head, *(product_line(p, language) for p in suitable.products)]
         lines.append("过往业绩不代表未来表现。" if language == "zh" else

@@ -1,18 +1,25 @@
-"""Engine and sessions: a SQLite file by default, PostgreSQL (any SQLAlchemy URL) by setting."""
+"""Engine and sessions: a SQLite file by default, PostgreSQL (any SQLAlchemy URL) by setting;
+bank/migrations holds the tables' history, applied by `python -m bank.manage init`."""
 
-from functools import lru_cache
+from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session
 
 from bank.models import Base
 from core.database import ensure_sqlite_folder
+from core.migrations import Migrations
+
+MIGRATIONS = Migrations(
+    location=Path(__file__).parent / "migrations", metadata=Base.metadata,
+    version_table="bank_schema_version", baseline="bank_0001",
+    command="python -m bank.manage init",
+)
 
 
-@lru_cache
-def engine_for(url: str) -> Engine:
+def new_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
+    ensure_sqlite_folder(url)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -27,13 +34,3 @@ def engine_for(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
-
-
-def open_session(url: str) -> Session:
-    return Session(engine_for(url))
-
-
-def create_schema(url: str) -> None:
-    """Creates the tables that are missing; existing tables and data are left alone."""
-    ensure_sqlite_folder(url)
-    Base.metadata.create_all(engine_for(url))

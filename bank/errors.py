@@ -1,21 +1,25 @@
-"""Refusals: a 4xx with a reason a person can read and a code the assistant can act on."""
+"""What the bank turns down, and why: a code a program acts on, a detail a person reads, and the
+figures behind it. These carry no HTTP status; bank/api/errors.py maps them to one."""
 
 from typing import Any
 
 
-class Refused(Exception):
-    def __init__(self, status: int, code: str, detail: str, **extra: Any) -> None:
+class BankError(Exception):
+    def __init__(self, code: str, detail: str, **extra: Any) -> None:
         super().__init__(detail)
-        self.status, self.code, self.detail, self.extra = status, code, detail, extra
+        self.code, self.detail, self.extra = code, detail, extra
 
     def body(self) -> dict[str, Any]:
         return {"detail": self.detail, "code": self.code, **self.extra}
 
 
-def not_found(code: str, detail: str) -> Refused:
-    return Refused(404, code, detail)
+class NotFound(BankError):
+    """No such product, loan or card: or not this customer's, which looks the same."""
 
 
-def rule(code: str, detail: str, **extra: Any) -> Refused:
-    """A business rule turned the request down (422)."""
-    return Refused(422, code, detail, **extra)
+class RuleBroken(BankError):
+    """A business rule turned the request down (a minimum, the risk level, the balance...)."""
+
+
+class Conflict(BankError):
+    """The request contradicts an earlier one (an idempotency key used for something else)."""

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bank.errors import Refused
+from bank.errors import Conflict
 from bank.models import IdempotentRequest
 
 Answer = TypeVar("Answer", bound=BaseModel)
@@ -40,8 +40,8 @@ def once(
         first = session.scalars(select(IdempotentRequest).where(
             IdempotentRequest.customer_id == customer_id, IdempotentRequest.key == key)).one()
         if first.fingerprint != asked:
-            raise Refused(
-                409, "idempotency_key_reused",
+            raise Conflict(
+                "idempotency_key_reused",
                 "This Idempotency-Key was already used for a different request; use a new key.",
             ) from None
         assert first.response is not None  # written in the key's own transaction

@@ -67,7 +67,7 @@ def penalty_interest(
     overdue_principal: Decimal, daily_rate: Decimal, due: date, today: date
 ) -> Decimal:
     days = days_overdue(due, today)
-    if days <= GRACE_DAYS:
+    if in_grace_period(days):
         return ZERO
     return cents(overdue_principal * daily_rate * PENALTY_FACTOR * days)
 
@@ -78,6 +78,31 @@ class ScheduledInstallment(Protocol):
     principal: Decimal
     interest: Decimal
     paid_on: date | None
+
+
+def installment_status(installment: ScheduledInstallment, today: date) -> str:
+    """paid, upcoming, due (today) or overdue."""
+    if installment.paid_on is not None:
+        return "paid"
+    if installment.due_date > today:
+        return "upcoming"
+    return "due" if installment.due_date == today else "overdue"
+
+
+def loan_status(installments: Sequence[ScheduledInstallment], today: date) -> str:
+    """closed (all paid), overdue (an installment is past its due date) or active."""
+    statuses = {installment_status(i, today) for i in installments}
+    return "closed" if statuses <= {"paid"} else "overdue" if "overdue" in statuses else "active"
+
+
+def in_grace_period(days_late: int) -> bool:
+    """No penalty interest yet, and the credit line stays open."""
+    return days_late <= GRACE_DAYS
+
+
+def loan_number(customer_id: str, sequence: int) -> str:
+    """L, the customer's number, then the customer's loan count: C001's are L1001, L1002, ..."""
+    return f"L{int(customer_id[1:])}{sequence:03d}"
 
 
 @dataclass(frozen=True)

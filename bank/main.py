@@ -1,10 +1,12 @@
 """The sandbox account service: `python -m bank.manage serve`."""
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+from fastapi import FastAPI
+
+from bank.accounts import DailyBatch
+from bank.api.errors import add_handlers
 from bank.api.routes import (
     balance,
     cards,
@@ -19,14 +21,28 @@ from bank.api.routes import (
     risk_profile,
     transactions,
 )
-from bank.errors import Refused
+from bank.db import MIGRATIONS, new_engine
 from core.config import Settings, get_settings
-from core.errors import validation_reasons
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """`uvicorn --factory bank.main:create_app`; tests pass their own settings."""
+    """`uvicorn --factory bank.main:create_app`; tests pass their own settings. It refuses to
+    start (SchemaNotCurrent, saying what to run) on a database that is not migrated."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = new_engine(settings.bank_database_url)
+        try:
+            MIGRATIONS.require_current(database)
+            app.state.database = database
+            app.state.daily_batch = DailyBatch(database)
+            yield
+        finally:
+            database.dispose()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Sandbox account service",
         description=(
             "Stands in for the bank's core systems behind 小安 / An. Every call except /health "
@@ -36,30 +52,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "with `detail` (readable) and `code`."
         ),
     )
-    app.state.settings = settings or get_settings()
+    app.state.settings = settings
     for module in (health, products, customers, balance, transactions, holdings, risk_profile,
                    orders, loans, credit_line, cards, handoffs):
         app.include_router(module.router)
-    app.add_exception_handler(Refused, refused)
-    app.add_exception_handler(RequestValidationError, malformed)
-    app.add_exception_handler(HTTPException, http_error)
+    add_handlers(app)
     return app
-
-
-async def refused(_: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, Refused)
-    return JSONResponse(status_code=error.status, content=error.body())
-
-
-async def malformed(_: Request, error: Exception) -> JSONResponse:
-    """400 with a readable reason for malformed JSON, headers or fields (FastAPI says 422)."""
-    assert isinstance(error, RequestValidationError)
-    return JSONResponse(status_code=400,
-                        content={"detail": validation_reasons(error), "code": "invalid_request"})
-
-
-async def http_error(_: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, HTTPException)
-    code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
-    return JSONResponse(status_code=error.status_code, headers=error.headers,
-                        content={"detail": error.detail, "code": code})

@@ -25,6 +25,10 @@ class ExactDecimal(TypeDecorator):
             return dialect.type_descriptor(String(32))
         return dialect.type_descriptor(Numeric(18, self.scale, asdecimal=True))
 
+    def migration_type(self) -> str:
+        """The same storage, as a migration writes it (core/migrations.py)."""
+        return f"sa.Numeric(18, {self.scale}).with_variant(sa.String(32), 'sqlite')"
+
     def process_bind_param(self, value, dialect):
         if value is None:
             return None

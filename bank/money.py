@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field, PlainSerializer
 
-from bank.errors import rule
+from bank.errors import RuleBroken
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -17,7 +17,7 @@ def cents(value: Decimal | int | str) -> Decimal:
 
 def require_positive(amount: Decimal) -> None:
     if amount <= 0:
-        raise rule("invalid_amount", "The amount must be more than 0.00.")
+        raise RuleBroken("invalid_amount", "The amount must be more than 0.00.")
 
 
 def show(amount: Decimal) -> str:

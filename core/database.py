@@ -1,6 +1,6 @@
-"""What the app side's SQL stores share: one engine per database URL."""
+"""What the app side's SQL stores share: an engine for a database URL. Each service builds its
+engines once, at start-up, and disposes of them when it stops."""
 
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, make_url
@@ -13,7 +13,6 @@ def ensure_sqlite_folder(url: str) -> None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
-@lru_cache
-def engine_for(url: str) -> Engine:
+def new_engine(url: str) -> Engine:
     ensure_sqlite_folder(url)
     return create_engine(url, pool_pre_ping=not url.startswith("sqlite"))

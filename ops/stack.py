@@ -196,13 +196,13 @@ class Stack:
     def start(
         self, names: tuple[str, ...] = ("bank", "retriever", "actions", "checker", "rasa", "web")
     ) -> None:
-        if "bank" in names:
-            # The explicit schema step: create the tables and seed the demo bank if missing.
-            subprocess.run(
-                [str(self.settings.app_python), "-m", "bank.manage", "init"],
-                cwd=PROJECT_ROOT, env=self.services["bank"].env, check=True,
-                stdout=subprocess.DEVNULL,
-            )
+        # The explicit schema step: migrate each database (and seed the demo bank if it is
+        # empty); the services refuse to start on a database that is behind.
+        for name, step in (("bank", "bank.manage init"), ("web", "web.manage migrate")):
+            if name in names:
+                subprocess.run([str(self.settings.app_python), "-m", *step.split()],
+                               cwd=PROJECT_ROOT, env=self.services[name].env, check=True,
+                               stdout=subprocess.DEVNULL)
         if "retriever" in names:
             # The answer decision is fitted on the readings of the model Rasa will serve.
             publish_readings(self.model, self.settings.rasa_readings_path)
@@ -253,7 +253,7 @@ def run(settings: Settings) -> None:
         print(f"  {name:8} ready in {seconds:5.1f} s   log: {stack.services[name].log_path}")
     print(f"\n小安 / An is ready. Chat page: {settings.web_url}/\n"
           f"Staff editor: {settings.web_url}/admin (first admin: .venv-app/bin/python -m "
-          "web.admin.manage add-staff NAME --role admin)\nPress Ctrl-C to stop.")
+          "web.manage add-staff NAME --role admin)\nPress Ctrl-C to stop.")
     try:
         while not stopping:
             for service in stack.services.values():

@@ -8,24 +8,15 @@ by knowing its id. Anonymous conversations stay unbound until a customer signs i
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, insert, select
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from core.database import engine_for
-
-_metadata = MetaData()
-owners = Table(
-    "conversation_owners", _metadata,
-    Column("sender", String(128), primary_key=True),
-    Column("customer_id", String(64), nullable=False),
-    Column("bound_at", DateTime(timezone=True), nullable=False),
-)
+from web.tables import conversation_owners as owners
 
 
 class ConversationOwners:
-    def __init__(self, database_url: str) -> None:
-        self.engine = engine_for(database_url)
-        _metadata.create_all(self.engine)
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
     def owner(self, sender: str) -> str | None:
         with self.engine.connect() as db:

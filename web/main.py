@@ -38,8 +38,12 @@ def create_app(settings: Settings | None = None,
         async with httpx.AsyncClient(base_url=settings.rasa_url, transport=rasa_transport,
                                      timeout=settings.rasa_timeout_seconds) as rasa_http:
             with httpx.Client(base_url=settings.checker_url) as checker_http:
-                app.state.services = Services.start(settings, rasa_http, checker_http)
-                yield
+                services = Services.start(settings, rasa_http, checker_http)
+                app.state.services = services
+                try:
+                    yield
+                finally:
+                    services.close()
 
     app = FastAPI(
         title="小安 / An",

@@ -10,10 +10,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from bank.accounts import settle_arrivals
+from bank.api.errors import Refused
 from bank.clock import Clock
-from bank.db import open_session
-from bank.errors import Refused, not_found
+from bank.errors import NotFound
 from bank.models import Customer
 from core.config import Settings
 
@@ -32,9 +31,9 @@ def get_clock(settings: SettingsDep) -> Clock:
 ClockDep = Annotated[Clock, Depends(get_clock)]
 
 
-def get_session(settings: SettingsDep) -> Iterator[Session]:
+def get_session(request: Request) -> Iterator[Session]:
     # Closing the session rolls back whatever was not committed (a refusal, an error).
-    with open_session(settings.bank_database_url) as session:
+    with Session(request.app.state.database) as session:  # create_app's engine
         yield session
 
 
@@ -54,9 +53,12 @@ def require_service_token(
                       "A valid service token (Authorization: Bearer) is required.")
 
 
+def run_daily_batch(request: Request, clock: ClockDep) -> None:
+    request.app.state.daily_batch.run(clock.today())  # create_app's
+
+
 def get_customer(
     session: SessionDep,
-    clock: ClockDep,
     customer_id: Annotated[str, Path(description="The customer the call is about")],
     x_customer_id: Annotated[
         str | None, Header(description="Required: the customer the channel authenticated")
@@ -69,9 +71,7 @@ def get_customer(
         raise Refused(403, "other_customer", "A request may only be about its own customer.")
     customer = session.get(Customer, customer_id)
     if customer is None:
-        raise not_found("unknown_customer", f"There is no customer {customer_id}.")
-    settle_arrivals(session, customer.id, clock.today())  # catch up with what has happened
-    session.commit()
+        raise NotFound("unknown_customer", f"There is no customer {customer_id}.")
     return customer
 
 
@@ -107,4 +107,4 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
 def customer_router(tag: str) -> APIRouter:
     """Routes about one customer: /customers/{customer_id}/..., service token required."""
     return APIRouter(prefix="/customers/{customer_id}", tags=[tag], responses=REFUSALS,
-                     dependencies=[Depends(require_service_token)])
+                     dependencies=[Depends(require_service_token), Depends(run_daily_batch)])

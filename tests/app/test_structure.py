@@ -80,3 +80,19 @@ def test_the_project_declares_the_requirements_each_side_installs():
         wanted = [line.strip() for line in lines.splitlines()
                   if line.strip() and not line.startswith("#")]
         assert declared["project"]["optional-dependencies"][side] == wanted, side
+
+
+def test_the_banks_rules_know_nothing_of_http():
+    """bank/*.py (the rules, the models, the arithmetic) import neither FastAPI nor bank/api;
+    only bank/main.py wires them to HTTP."""
+    for path in (PROJECT_ROOT / "bank").glob("*.py"):
+        if path.name in {"main.py", "manage.py"}:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names}
+        names |= {node.module for node in ast.walk(tree)
+                  if isinstance(node, ast.ImportFrom) and node.module}
+        http = {name for name in names
+                if name.split(".")[0] in {"fastapi", "starlette"} or name.startswith("bank.api")}
+        assert not http, f"bank/{path.name} imports {http}"

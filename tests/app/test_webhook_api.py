@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from core.config import Settings, get_settings
 from web.main import create_app
+from web.manage import migrate
 from web.security import issue_token
 
 PARTNER_KEY = "partner-test-key"
@@ -19,8 +20,10 @@ URL = "/webhooks/rest/webhook"
 
 @pytest.fixture
 def settings(tmp_path):
-    return Settings(data_dir=tmp_path, partner_api_keys=[PARTNER_KEY], rate_limit_messages=5,
-                    rate_limit_seconds=60, token_secret="test-secret-" + "x" * 32)
+    settings = Settings(data_dir=tmp_path, partner_api_keys=[PARTNER_KEY], rate_limit_messages=5,
+                        rate_limit_seconds=60, token_secret="test-secret-" + "x" * 32)
+    migrate(settings)
+    return settings
 
 
 @pytest.fixture

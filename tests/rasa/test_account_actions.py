@@ -30,18 +30,18 @@ from actions.account import (
     ActionListTransactions,
 )
 from actions.bank_client import (
+    Balance,
     BankRefused,
     BankUnavailable,
+    CreditLine,
+    Holdings,
     HttpBankClient,
+    Installment,
+    Loan,
     LoanSchedule,
+    Profile,
     Transactions,
-    parse_balance,
-    parse_credit_line,
-    parse_holdings,
-    parse_installment,
-    parse_loan,
-    parse_profile,
-    parse_transactions,
+    the_bank,
 )
 from actions.identity import customer_id
 from actions.periods import Period, business_today, parse_period, resolve_period
@@ -200,16 +200,16 @@ class FakeBankClient:
         return DEMO_BANK[customer]
 
     async def profile(self, customer_id):
-        return parse_profile(self._customer("profile", customer_id)["profile"])
+        return Profile.parse_obj(self._customer("profile", customer_id)["profile"])
 
     async def balance(self, customer_id):
-        return parse_balance(self._customer("balance", customer_id)["balance"])
+        return Balance.parse_obj(self._customer("balance", customer_id)["balance"])
 
     async def holdings(self, customer_id):
-        return parse_holdings(self._customer("holdings", customer_id)["holdings"])
+        return Holdings.parse_obj(self._customer("holdings", customer_id)["holdings"])
 
     async def loans(self, customer_id):
-        return [parse_loan(loan) for loan in self._customer("loans", customer_id)["loans"]]
+        return [Loan.parse_obj(loan) for loan in self._customer("loans", customer_id)["loans"]]
 
     async def loan_schedules(self, customer_id, loan_id=None):
         data = self._customer("loan_schedules", customer_id, loan_id)
@@ -217,18 +217,18 @@ class FakeBankClient:
                  if (loan_id is None and loan["status"] != "closed") or loan["loan_id"] == loan_id]
         if loan_id is not None and not loans:
             raise BankRefused("unknown_loan", f"This customer has no loan {loan_id}.", 404)
-        return [LoanSchedule(parse_loan(loan), [parse_installment(item) for item in
-                                                data["schedules"][loan["loan_id"]]])
+        return [LoanSchedule(loan=Loan.parse_obj(loan), installments=[
+                    Installment.parse_obj(item) for item in data["schedules"][loan["loan_id"]]])
                 for loan in loans]
 
     async def credit_line(self, customer_id):
-        return parse_credit_line(self._customer("credit_line", customer_id)["credit_line"])
+        return CreditLine.parse_obj(self._customer("credit_line", customer_id)["credit_line"])
 
     async def transactions(self, customer_id, start, end):
         rows = self._customer("transactions", customer_id, start, end)["transactions"]
         within = [row for row in rows
                   if start <= date.fromisoformat(row["booked_on"]) <= end]
-        return parse_transactions({"start": start.isoformat(), "end": end.isoformat(),
+        return Transactions.parse_obj({"start": start.isoformat(), "end": end.isoformat(),
                                    "transactions": within})
 
 
@@ -394,6 +394,16 @@ def test_actions_are_registered_by_the_action_server_under_their_names():
                      "action_list_transactions"}
     assert names <= set(executor.actions)
     assert isinstance(ActionCheckBalance().client, HttpBankClient)  # the default client
+
+
+def test_the_actions_share_one_long_lived_client_of_the_bank():
+    """One client per process, keeping its connections: not one (and one TLS set-up) per call."""
+    assert ActionCheckBalance().client is ActionCheckLoan().client is the_bank()
+
+    async def same_connection_pool() -> bool:
+        return the_bank()._http.get() is the_bank()._http.get()
+
+    assert asyncio.run(same_connection_pool())
 
 
 def test_an_action_call_as_rasa_sends_it():
@@ -715,9 +725,8 @@ def test_transactions_period_from_the_clock_the_entity_or_the_slot():
 
 
 def test_long_statements_are_cut_short():
-    rows = parse_transactions({"start": "2026-01-01", "end": "2026-11-26",
-                               "transactions": C001_TRANSACTIONS * 3}).transactions
-    result = Transactions(date(2026, 1, 1), TODAY, rows)
+    result = Transactions.parse_obj({"start": "2026-01-01", "end": TODAY.isoformat(),
+                                     "transactions": C001_TRANSACTIONS * 3})
     lines = ActionListTransactions.statement(result, "zh").split("\n")
     assert len(lines) == 12
     assert lines[0].startswith("2026年1月1日至2026年11月26日共15笔交易")

@@ -20,13 +20,13 @@ from actions.bank_client import (
     Freeze,
     Handoff,
     HttpBankClient,
+    Loan,
     Order,
     Payoff,
     Product,
     Repayment,
     RiskProfile,
     SuitableProducts,
-    parse_loan,
 )
 from actions.cards import ActionFreezeCard, ValidateFreezeForm, freeze_reason
 from actions.forms import ActionCancelForm, idempotency_key
@@ -47,21 +47,37 @@ SHANGHAI = timezone(timedelta(hours=8))
 # The account service sends the notice with every buy quote and order (demo bank's facts).
 RISK_NOTICE = {"zh": "理财非存款、产品有风险、投资须谨慎",
                "en": "Wealth products are not deposits. Investing involves risk."}
+
+
+def product(code, name_zh, name_en, risk, return_zh, return_en, min_purchase, closed_days,
+            redemption_days):
+    return Product(code=code, name_zh=name_zh, name_en=name_en, risk=risk, return_zh=return_zh,
+                   return_en=return_en, min_purchase=Decimal(min_purchase),
+                   closed_days=closed_days, redemption_days=redemption_days)
+
+
 PRODUCTS = [
-    Product("WM001", "活期宝", "Daily Cash", "R1", "七日年化1.85%", "7-day yield 1.85%",
-            Decimal("1.00"), None, 1),
-    Product("WM002", "稳盈90天", "Steady 90", "R2", "业绩比较基准2.60%-3.20%", "benchmark",
-            Decimal("1000.00"), 90, 1),
-    Product("WM004", "均衡混合", "Balanced Mix Fund", "R3", "近1年6.80%", "past year 6.80%",
-            Decimal("100.00"), None, 3),
-    Product("WM005", "成长股票", "Growth Equity Fund", "R4", "近1年12.50%", "past year 12.50%",
-            Decimal("100.00"), None, 3),
-    Product("WM006", "全球科技QDII", "Global Tech QDII", "R5", "近1年18.20%", "18.20%",
-            Decimal("1000.00"), None, 7),
+    product("WM001", "活期宝", "Daily Cash", "R1", "七日年化1.85%", "7-day yield 1.85%",
+            "1.00", None, 1),
+    product("WM002", "稳盈90天", "Steady 90", "R2", "业绩比较基准2.60%-3.20%", "benchmark",
+            "1000.00", 90, 1),
+    product("WM004", "均衡混合", "Balanced Mix Fund", "R3", "近1年6.80%", "past year 6.80%",
+            "100.00", None, 3),
+    product("WM005", "成长股票", "Growth Equity Fund", "R4", "近1年12.50%", "past year 12.50%",
+            "100.00", None, 3),
+    product("WM006", "全球科技QDII", "Global Tech QDII", "R5", "近1年18.20%", "18.20%",
+            "1000.00", None, 7),
 ]
 LEVELS = {"C001": "C3", "C003": "C5"}
 NAMES = {"C1": ("保守型", "Conservative"), "C3": ("平衡型", "Balanced"),
          "C5": ("进取型", "Aggressive")}
+
+
+def profile(level, total, assessed_on):
+    name_zh, name_en = NAMES[level]
+    return RiskProfile(level=level, name_zh=name_zh, name_en=name_en,
+                       max_product_risk=f"R{level[1]}", score=total, assessed_on=assessed_on,
+                       valid_until=assessed_on.replace(year=assessed_on.year + 1), valid=True)
 
 
 class FormBank(FakeBankClient):
@@ -75,37 +91,39 @@ class FormBank(FakeBankClient):
         self._customer("risk_profile", customer)
         level = LEVELS.get(customer)
         if level is None:
-            return RiskProfile(None, None, None, None, None, None, None, False)
-        return RiskProfile(level, *NAMES[level], f"R{level[1]}", 18, date(2026, 3, 1),
-                           date(2027, 3, 1), True)
+            return RiskProfile(valid=False)
+        return profile(level, 18, date(2026, 3, 1))
 
     async def assess_risk(self, customer, answers):
         self._customer("assess_risk", customer, tuple(answers))
         total = sum("ABCD".index(answer) + 1 for answer in answers)
         level = "C1" if answers[4] == "A" else "C3" if 15 <= total <= 19 else "C5"
-        return RiskProfile(level, *NAMES[level], f"R{level[1]}", total, date(2026, 11, 26),
-                           date(2027, 11, 26), True)
+        return profile(level, total, date(2026, 11, 26))
 
     async def suitable_products(self, customer):
         profile = await self.risk_profile(customer)
         if not profile.valid:
             raise BankRefused("risk_assessment_required", "Take the assessment first.", 422)
         allowed = [p for p in PRODUCTS if p.risk <= profile.max_product_risk]
-        return SuitableProducts(profile.level, allowed[::-1], RISK_NOTICE)
+        return SuitableProducts(level=profile.level, name_zh=profile.name_zh,
+                                name_en=profile.name_en, products=allowed[::-1],
+                                risk_notice=RISK_NOTICE)
 
     async def payoff(self, customer, loan_id):
         self._customer("payoff", customer, loan_id)
-        return Payoff(loan_id, Decimal("0.00"), Decimal("0.00"), Decimal("10254.63"))
+        return Payoff(loan_id=loan_id, amount_due=Decimal("0.00"),
+                      penalty_interest=Decimal("0.00"), total=Decimal("10254.63"))
 
     async def repay(self, customer, loan_id, amount, key):
         self._customer("repay", customer, loan_id, amount, key)
         if amount > Decimal("10254.63"):
             raise BankRefused("above_outstanding", "Too much.", 422, {"payoff": "10254.63"})
-        loan = parse_loan({**L1001, "outstanding_principal": str(Decimal("10223.96") - amount
+        loan = Loan.parse_obj({**L1001, "outstanding_principal": str(Decimal("10223.96") - amount
                                                                     + Decimal("30.67"))})
-        return Repayment(None if key is None else 7, loan_id, amount, amount - Decimal("30.67"),
-                         Decimal("30.67"), Decimal("0.00"), [], loan,
-                         Decimal("52380.25") - amount)
+        return Repayment(repayment_id=None if key is None else 7, loan_id=loan_id, amount=amount,
+                         principal=amount - Decimal("30.67"), interest=Decimal("30.67"),
+                         penalty_interest=Decimal("0.00"), installments_settled=[], loan=loan,
+                         balance=Decimal("52380.25") - amount)
 
     async def order(self, customer, side, product_code, amount, key):
         self._customer("order", customer, side, product_code, amount, key)
@@ -114,21 +132,25 @@ class FormBank(FakeBankClient):
             raise BankRefused("below_minimum", "Too little.", 422,
                               {"minimum": str(product.min_purchase)})
         fee = (amount * Decimal("0.0015")).quantize(Decimal("0.01"))
-        return Order(None if key is None else 42, side, "quote" if key is None else "done",
-                     product.code, product.name_zh, product.name_en, amount, fee,
-                     date(2026, 11, 26), date(2026, 11, 27) if side == "buy" else None,
-                     None, None, amount - fee if side == "redeem" else None,
-                     date(2026, 11, 27) if side == "redeem" else None, False,
-                     Decimal("52380.25") - amount, RISK_NOTICE if side == "buy" else None)
+        return Order(
+            order_id=None if key is None else 42, side=side,
+            status="quote" if key is None else "done", product_code=product.code,
+            name_zh=product.name_zh, name_en=product.name_en, amount=amount, fee=fee,
+            trade_date=date(2026, 11, 26),
+            confirmation_date=date(2026, 11, 27) if side == "buy" else None,
+            proceeds=amount - fee if side == "redeem" else None,
+            arrival_date=date(2026, 11, 27) if side == "redeem" else None, fast=False,
+            balance=Decimal("52380.25") - amount,
+            risk_notice=RISK_NOTICE if side == "buy" else None)
 
     async def freeze_card(self, customer, card_id, reason, key):
         self._customer("freeze_card", customer, card_id, reason, key)
-        return Freeze(card_id, "6217 **** **** 0428", False)
+        return Freeze(card_id=card_id, masked_number="6217 **** **** 0428", already_frozen=False)
 
     async def request_handoff(self, customer, summary, language):
         self._customer("request_handoff", customer, summary, language)
         now = datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI)
-        return Handoff(3, 2, True, now)
+        return Handoff(handoff_id=3, position=2, agents_on_duty=True, agent_available_at=now)
 
 
 def tracker(text, customer="C001", intent="repay_loan", entities=(), slots=None,
@@ -493,7 +515,8 @@ def test_a_hand_off_queues_a_summary_of_what_the_customer_asked():
 def test_outside_service_hours_the_customer_is_told_when_an_agent_replies():
     class Night(FormBank):
         async def request_handoff(self, customer, summary, language):
-            return Handoff(9, 1, False, datetime(2026, 11, 27, 9, 0, tzinfo=SHANGHAI))
+            return Handoff(handoff_id=9, position=1, agents_on_duty=False,
+                           agent_available_at=datetime(2026, 11, 27, 9, 0, tzinfo=SHANGHAI))
 
     _, said, _ = run(ActionRequestHuman(Night()), tracker(
         "talk to a person", intent="request_human", language="en", active_loop=None))

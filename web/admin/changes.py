@@ -7,35 +7,9 @@ from datetime import UTC, datetime
 
 import yaml
 from pydantic import BaseModel
-from sqlalchemy import (
-    JSON,
-    Column,
-    DateTime,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    insert,
-    select,
-)
+from sqlalchemy import Engine, insert, select
 
-from core.database import engine_for
-
-_metadata = MetaData()
-changes = Table(
-    "changes", _metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("username", String(64), nullable=False),
-    Column("kind", String(32), nullable=False),  # what sort of item: knowledge, intent, ...
-    Column("item", String(128), nullable=False),  # the item's id
-    Column("action", String(64), nullable=False),  # create, update, delete, undo #N
-    Column("before", JSON, nullable=True),
-    Column("after", JSON, nullable=True),
-    Column("diff", Text, nullable=False),
-    Column("place", JSON, nullable=True),  # where the item sat (so an undo puts it back there)
-)
+from web.tables import changes
 
 
 class Change(BaseModel):
@@ -59,9 +33,8 @@ def readable(data: dict | None) -> list[str]:
 
 
 class ChangeLog:
-    def __init__(self, database_url: str) -> None:
-        self.engine = engine_for(database_url)
-        _metadata.create_all(self.engine)
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
     def record(self, username: str, kind: str, item: str, action: str,
                before: dict | None, after: dict | None, place: dict | None = None) -> int:

@@ -24,36 +24,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel, computed_field
-from sqlalchemy import (
-    JSON,
-    Column,
-    DateTime,
-    Float,
-    MetaData,
-    String,
-    Table,
-    insert,
-    inspect,
-    select,
-    update,
-)
+from sqlalchemy import Engine, insert, inspect, select, update
 
 from core.config import PROJECT_ROOT, Settings
-from core.database import engine_for
+from core.database import new_engine
 from web.admin.training_data import copy_training_data
+from web.tables import model_versions as versions
 
-_metadata = MetaData()
-versions = Table(
-    "model_versions", _metadata,
-    Column("id", String(64), primary_key=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("created_by", String(64), nullable=False),
-    Column("config", String(32), nullable=False),
-    Column("path", String(1024), nullable=False),
-    Column("training_seconds", Float, nullable=True),
-    Column("figures", JSON, nullable=True),
-    Column("deployed_at", DateTime(timezone=True), nullable=True),
-)
 FIGURES = ("intent_accuracy", "intent_macro_f1", "intent_macro_f1_by_intent")
 
 
@@ -118,12 +95,11 @@ def figures_from(report: dict) -> dict:
 class ModelVersions:
     """The registry (web.db) and the training job; one per web app."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, engine: Engine) -> None:
         self.settings = settings
         self.directory = settings.models_dir
         self.directory.mkdir(parents=True, exist_ok=True)
-        self.engine = engine_for(settings.web_database_url)
-        _metadata.create_all(self.engine)
+        self.engine = engine
         self.job: TrainingJob | None = None
         self._evaluating: set[str] = set()
         self._lock = threading.Lock()
@@ -354,11 +330,15 @@ def model_to_serve(settings: Settings) -> Path:
     a newer model since (a developer's retrain wins), else the trained model."""
     if not settings.models_dir.exists():
         return settings.model_path
-    with engine_for(settings.web_database_url).connect() as db:
-        if "model_versions" not in inspect(db).get_table_names():
-            return settings.model_path
-        row = db.execute(select(versions).where(versions.c.deployed_at.is_not(None))
-                         .order_by(versions.c.deployed_at.desc())).mappings().first()
+    engine = new_engine(settings.web_database_url)
+    try:
+        with engine.connect() as db:
+            if "model_versions" not in inspect(db).get_table_names():
+                return settings.model_path
+            row = db.execute(select(versions).where(versions.c.deployed_at.is_not(None))
+                             .order_by(versions.c.deployed_at.desc())).mappings().first()
+    finally:
+        engine.dispose()
     if row is None or not Path(row["path"]).exists():
         return settings.model_path
     built = settings.model_path.stat().st_mtime if settings.model_path.exists() else 0

@@ -10,9 +10,19 @@ import json
 import re
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, func, inspect, select
-
-from core.database import engine_for
+from sqlalchemy import (
+    Column,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    inspect,
+    select,
+)
 
 _metadata = MetaData()
 events = Table(  # Rasa's SQLTrackerStore schema (rasa/core/tracker_store.py, SQLEvent)
@@ -49,8 +59,8 @@ def _time(timestamp: float | None) -> datetime | None:
 
 
 class ConversationReview:
-    def __init__(self, tracker_url: str, low_confidence: float = 0.6) -> None:
-        self.engine = engine_for(tracker_url)
+    def __init__(self, tracker: Engine, low_confidence: float = 0.6) -> None:
+        self.engine = tracker  # Rasa's tracker store: read only
         self.low_confidence = low_confidence
 
     def _ready(self) -> bool:

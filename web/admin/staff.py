@@ -11,32 +11,16 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Column, DateTime, MetaData, String, Table, delete, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.database import engine_for
+from web.tables import staff
+from web.tables import staff_sessions as sessions
 
 ROLES = ("viewer", "editor", "admin")
 _hasher = PasswordHasher()
 _NOBODY = _hasher.hash("no such member of staff")
 MIN_PASSWORD = 10
-
-_metadata = MetaData()
-staff = Table(
-    "staff", _metadata,
-    Column("username", String(64), primary_key=True),
-    Column("password", String(256), nullable=False),
-    Column("role", String(16), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
-sessions = Table(
-    "staff_sessions", _metadata,
-    Column("id", String(64), primary_key=True),
-    Column("username", String(64), nullable=False, index=True),
-    Column("csrf_token", String(64), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
-)
-
 
 class StaffError(ValueError):
     """A refused account change; the message says why."""
@@ -59,10 +43,9 @@ def _aware(moment: datetime) -> datetime:
 
 
 class Staff:
-    def __init__(self, database_url: str, session_minutes: int = 60) -> None:
-        self.engine = engine_for(database_url)
+    def __init__(self, engine: Engine, session_minutes: int = 60) -> None:
+        self.engine = engine
         self.session_minutes = session_minutes
-        _metadata.create_all(self.engine)
 
     # -- accounts ---------------------------------------------------------------------------
     def add(self, username: str, password: str, role: str) -> None:

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from bank.accounts import lock_card
 from bank.api.deps import ClockDep, CustomerDep, IdempotencyKeyDep, SessionDep, customer_router
-from bank.errors import not_found
+from bank.errors import NotFound
 from bank.idempotency import fingerprint, once
 from bank.models import CardFreeze
 
@@ -36,7 +36,7 @@ def freeze_card(
     def operation() -> FreezeOut:
         card = lock_card(session, customer.id)
         if card.id != card_id:
-            raise not_found("unknown_card", f"This customer has no card {card_id}.")
+            raise NotFound("unknown_card", f"This customer has no card {card_id}.")
         already_frozen = card.frozen
         if not already_frozen:
             card.freezes.append(CardFreeze(reason=body.reason, frozen_at=clock.now()))

@@ -4,7 +4,7 @@ from pydantic import BaseModel
 
 from bank.accounts import credit_line_status
 from bank.api.deps import ClockDep, CustomerDep, SessionDep, customer_router
-from bank.errors import not_found
+from bank.errors import NotFound
 from bank.money import Money, Rate
 
 router = customer_router("credit line")
@@ -23,7 +23,7 @@ class CreditLineOut(BaseModel):
 def get_credit_line(customer: CustomerDep, session: SessionDep, clock: ClockDep) -> CreditLineOut:
     line = credit_line_status(session, customer.id, clock.today())
     if line is None:
-        raise not_found("no_credit_line", "This customer has no credit line.")
+        raise NotFound("no_credit_line", "This customer has no credit line.")
     return CreditLineOut(
         limit=line.limit, outstanding_principal=line.outstanding, available=line.available,
         daily_rate=line.daily_rate, frozen=line.frozen_reason is not None,

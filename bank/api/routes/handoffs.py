@@ -1,25 +1,14 @@
-"""Hand-off to a human agent: agents work 09:00-21:00 every day; outside those hours the request
-waits in the queue and the customer is told when an agent will reply."""
+"""Hand-off to a human agent (the hours and the queue: bank/handoffs.py)."""
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 
 from bank.api.deps import ClockDep, CustomerDep, SessionDep, customer_router
-from bank.models import Handoff
+from bank.handoffs import queue
 
 router = customer_router("hand-offs")
-AGENTS_START, AGENTS_END = time(9, 0), time(21, 0)
-
-
-def agents_available_at(now: datetime) -> datetime:
-    """`now` while agents are on duty, else the next 09:00."""
-    if AGENTS_START <= now.time() < AGENTS_END:
-        return now
-    day = now.date() if now.time() < AGENTS_START else now.date() + timedelta(days=1)
-    return datetime.combine(day, AGENTS_START, tzinfo=now.tzinfo)
 
 
 class HandoffIn(BaseModel):
@@ -39,16 +28,8 @@ class HandoffOut(BaseModel):
 def request_handoff(
     body: HandoffIn, customer: CustomerDep, session: SessionDep, clock: ClockDep
 ) -> HandoffOut:
-    now = clock.now()
-    handoff = Handoff(customer_id=customer.id, summary=body.summary,
-                      language=body.language or customer.language,
-                      requested_at=now, status="waiting")
-    session.add(handoff)
-    session.flush()
-    position = session.execute(
-        select(func.count()).where(Handoff.status == "waiting", Handoff.id <= handoff.id)
-    ).scalar_one()
+    queued = queue(session, customer, body.summary, body.language, clock.now())
     session.commit()
-    available_at = agents_available_at(now)
-    return HandoffOut(handoff_id=handoff.id, status=handoff.status, position=position,
-                      agents_on_duty=available_at == now, agent_available_at=available_at)
+    return HandoffOut(handoff_id=queued.handoff.id, status=queued.handoff.status,
+                      position=queued.position, agents_on_duty=queued.agents_on_duty,
+                      agent_available_at=queued.agent_available_at)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from bank.api.deps import ClockDep, CustomerDep, SessionDep, customer_router
 from bank.models import Holding, Order
 from bank.money import ZERO, Money
+from bank.wealth import lot_status
 
 router = customer_router("holdings")
 
@@ -47,14 +48,6 @@ class HoldingsOut(BaseModel):
     total_market_value: Money
     holdings: list[HoldingOut]
     redemptions_in_transit: list[InTransitOut]
-
-
-def lot_status(lot: Holding, today: date) -> str:
-    if lot.confirmed_on > today:
-        return "awaiting_confirmation"
-    if lot.matures_on and lot.matures_on > today:
-        return "closed"
-    return "redeemable"
 
 
 def summarise(lots: list[Holding], today: date) -> HoldingOut:

@@ -1,17 +1,16 @@
-"""The investor risk profile (风险测评) and what it lets the customer buy (适当性)."""
+"""The investor risk profile (风险测评) and what it lets the customer buy (适当性; the rules:
+bank/risk.py and bank/wealth.py)."""
 
 from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from bank.api.deps import ClockDep, CustomerDep, SessionDep, customer_router
-from bank.api.routes.products import ProductOut
-from bank.errors import rule
-from bank.models import Product, RiskProfile
-from bank.risk import LEVEL_NAMES, QUESTIONS, RISK_NOTICE, level_for, may_buy, score, valid_until
+from bank.models import RiskProfile
+from bank.products import ProductOut
+from bank.risk import LEVEL_NAMES, QUESTIONS, RISK_NOTICE, score
+from bank.wealth import assess, suitable_products, valid_profile
 
 router = customer_router("risk profile")
 
@@ -49,24 +48,10 @@ class AnswersIn(BaseModel):
 
 class SuitableProductsOut(BaseModel):
     level: str
+    name_zh: str  # the level's name (保守型 ... 进取型)
+    name_en: str
     products: list[ProductOut]
     risk_notice: dict[str, str]
-
-
-def valid_profile(session: Session, customer_id: str, today: date) -> RiskProfile:
-    profile = session.get(RiskProfile, customer_id)
-    if profile is None or today > profile.valid_until:
-        why = "has expired" if profile else "has not been taken"
-        raise rule("risk_assessment_required",
-                   f"The risk assessment {why}; it must be taken before buying or recommending "
-                   "wealth products.")
-    return profile
-
-
-def suitable_products(session: Session, level: int) -> list[Product]:
-    """Products the level may buy, closest to the level's limit first."""
-    products = session.scalars(select(Product).order_by(Product.risk.desc(), Product.code))
-    return [product for product in products if may_buy(level, product.risk)]
 
 
 @router.get("/risk-profile")
@@ -78,13 +63,9 @@ def get_risk_profile(customer: CustomerDep, session: SessionDep, clock: ClockDep
 def assess_risk_profile(
     body: AnswersIn, customer: CustomerDep, session: SessionDep, clock: ClockDep
 ) -> RiskProfileOut:
-    today, answers = clock.today(), "".join(body.answers)
-    profile = session.get(RiskProfile, customer.id) or RiskProfile(customer_id=customer.id)
-    profile.level, profile.answers = level_for(answers), answers
-    profile.assessed_on, profile.valid_until = today, valid_until(today)
-    session.add(profile)
+    profile = assess(session, customer.id, "".join(body.answers), clock.today())
     session.commit()
-    return RiskProfileOut.of(profile, today)
+    return RiskProfileOut.of(profile, clock.today())
 
 
 @router.get("/suitable-products")
@@ -93,6 +74,7 @@ def list_suitable_products(
 ) -> SuitableProductsOut:
     profile = valid_profile(session, customer.id, clock.today())
     return SuitableProductsOut(
-        level=f"C{profile.level}", risk_notice=RISK_NOTICE,
+        level=f"C{profile.level}", name_zh=LEVEL_NAMES[profile.level][0],
+        name_en=LEVEL_NAMES[profile.level][1], risk_notice=RISK_NOTICE,
         products=[ProductOut.of(p) for p in suitable_products(session, profile.level)],
     )

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from bank.api.deps import ClockDep, CustomerDep, SessionDep, customer_router
-from bank.errors import Refused
+from bank.api.errors import Refused
 from bank.models import Transaction
 from bank.money import Money
 

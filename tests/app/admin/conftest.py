@@ -12,6 +12,7 @@ from ops.stack import Service, free_port
 from web.admin.staff import Staff
 from web.admin.training_data import copy_training_data
 from web.main import create_app
+from web.manage import migrate
 
 PASSWORD = "correct horse battery"
 
@@ -34,9 +35,11 @@ def checker_port(tmp_path_factory):
 def settings(tmp_path, checker_port):
     knowledge = tmp_path / "knowledge"
     shutil.copytree(PROJECT_ROOT / "retriever" / "knowledge", knowledge)
-    return Settings(data_dir=tmp_path / "data", knowledge_dir=knowledge,
-                    training_data_dir=copy_training_data(PROJECT_ROOT, tmp_path / "project"),
-                    checker_port=checker_port, token_secret="test-secret-" + "x" * 32)
+    settings = Settings(data_dir=tmp_path / "data", knowledge_dir=knowledge,
+                        training_data_dir=copy_training_data(PROJECT_ROOT, tmp_path / "project"),
+                        checker_port=checker_port, token_secret="test-secret-" + "x" * 32)
+    migrate(settings)
+    return settings
 
 
 @pytest.fixture

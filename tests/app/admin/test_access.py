@@ -128,14 +128,18 @@ def test_admins_change_roles_and_remove_accounts_but_keep_one_admin(staff, signe
 
 def test_the_first_admin_is_created_from_the_command_line(tmp_path):
     env = {"AN_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    created = subprocess.run([sys.executable, "-m", "web.admin.manage", "add-staff", "root",
-                              "--role", "admin", "--password-stdin"], input=PASSWORD + "\n",
-                             capture_output=True, text=True, cwd=PROJECT_ROOT, env=env)
+
+    def manage(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "web.manage", *args],
+                              input=PASSWORD + "\n", capture_output=True, text=True,
+                              cwd=PROJECT_ROOT, env=env)
+
+    add_root = ("add-staff", "root", "--role", "admin", "--password-stdin")
+    too_early = manage(*add_root)
+    assert too_early.returncode == 2 and "run `python -m web.manage migrate`" in too_early.stderr
+    assert manage("migrate").returncode == 0
+    created = manage(*add_root)
     assert created.returncode == 0, created.stderr
-    listed = subprocess.run([sys.executable, "-m", "web.admin.manage", "list-staff"],
-                            capture_output=True, text=True, cwd=PROJECT_ROOT, env=env)
-    assert listed.stdout.split() == ["root", "admin"]
-    again = subprocess.run([sys.executable, "-m", "web.admin.manage", "add-staff", "root",
-                            "--role", "admin", "--password-stdin"], input=PASSWORD + "\n",
-                           capture_output=True, text=True, cwd=PROJECT_ROOT, env=env)
+    assert manage("list-staff").stdout.split() == ["root", "admin"]
+    again = manage(*add_root)
     assert again.returncode == 2 and "already" in again.stderr

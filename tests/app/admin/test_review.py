@@ -5,7 +5,7 @@ import json
 import pytest
 from sqlalchemy import insert
 
-from core.database import engine_for
+from core.database import new_engine
 from web.admin.review import _metadata, events, mask
 
 
@@ -23,7 +23,7 @@ def bot(sender, at, text, utter_action=None):
 
 @pytest.fixture
 def tracker(settings):
-    engine = engine_for(settings.tracker_database_url)
+    engine = new_engine(settings.tracker_database_url)  # as Rasa's tracker store makes it
     _metadata.create_all(engine)
     rows = [
         user("old", 1000.0, "你好", "greet", 0.99), bot("old", 1000.5, "您好"),
@@ -37,7 +37,8 @@ def tracker(settings):
     ]
     with engine.begin() as db:
         db.execute(insert(events), rows)
-    return engine
+    yield engine
+    engine.dispose()
 
 
 @pytest.mark.parametrize("text, masked", [
@@ -94,12 +95,17 @@ def test_real_conversations_are_read_and_flagged(stack, chat):
     for message in ("你们客服电话多少", "我的卡号是6217000011110428", "/nlu_fallback",
                     "我要转人工"):
         chat(sender, message)
-    review = ConversationReview(stack.settings.tracker_database_url)
-    turns = review.conversation(sender)
+    tracker_store = new_engine(stack.settings.tracker_database_url)
+    try:
+        review = ConversationReview(tracker_store)
+        turns = review.conversation(sender)
+        recent = review.recent()
+    finally:
+        tracker_store.dispose()
     said = [turn for turn in turns if turn["who"] == "user"]
     assert said[0]["text"] == "你们客服电话多少" and said[0]["flags"] == []
     assert "6217000011110428" not in said[1]["text"] and said[1]["text"].endswith("0428")
     assert "fallback" in said[2]["flags"]
     assert "dont_know" in [flag for turn in turns if turn["who"] == "bot" for flag in turn["flags"]]
     assert "asked_for_a_person" in said[3]["flags"]
-    assert review.recent()[0]["sender"] == sender
+    assert recent[0]["sender"] == sender

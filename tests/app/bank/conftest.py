@@ -7,10 +7,11 @@ from datetime import datetime
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from bank.api.deps import get_clock
 from bank.clock import BUSINESS_TZ, Clock
-from bank.db import engine_for
+from bank.db import new_engine
 from bank.main import create_app
 from bank.manage import init
 from core.config import Settings
@@ -64,8 +65,15 @@ class Api:
 def bank_settings(tmp_path) -> Settings:
     settings = Settings(data_dir=tmp_path, bank_service_token=TOKEN, bank_now=THURSDAY_10AM)
     init(settings)
-    yield settings
-    engine_for(settings.bank_database_url).dispose()
+    return settings
+
+
+@pytest.fixture
+def bank_db(bank_settings) -> Engine:
+    """The test's bank database, for looking at what the service stored."""
+    engine = new_engine(bank_settings.bank_database_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import pytest
 import uvicorn
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from bank.db import open_session
 from bank.models import IdempotentRequest, Order, Repayment
 
 BUY = {"side": "buy", "product_code": "WM001", "amount": "1000.00"}
@@ -24,8 +24,8 @@ MONEY_MOVES = [
 ]
 
 
-def count(settings, model) -> int:
-    with open_session(settings.bank_database_url) as session:
+def count(bank_db, model) -> int:
+    with Session(bank_db) as session:
         return session.scalar(select(func.count()).select_from(model))
 
 
@@ -68,8 +68,8 @@ def test_a_refused_request_moves_nothing_and_can_be_retried_with_its_key(api):
     assert api.balance("C001") == "2380.25"
 
 
-def test_the_database_holds_one_row_per_customer_and_key(api, bank_settings):
-    with open_session(bank_settings.bank_database_url) as session:
+def test_the_database_holds_one_row_per_customer_and_key(api, bank_db):
+    with Session(bank_db) as session:
         session.add_all([IdempotentRequest(customer_id="C001", key="k", fingerprint="a"),
                          IdempotentRequest(customer_id="C001", key="k", fingerprint="a")])
         with pytest.raises(IntegrityError):
@@ -113,24 +113,24 @@ def at_once(url: str, requests: list[tuple[str, dict, dict]]) -> list[httpx.Resp
 
 
 @pytest.mark.parametrize("round_", range(3))
-def test_two_concurrent_identical_buys_move_money_once(api, server, bank_settings, round_):
+def test_two_concurrent_identical_buys_move_money_once(api, server, bank_db, round_):
     key = f"concurrent-buy-{round_}"
     twins = [("/customers/C001/orders", BUY, api.headers("C001", key))] * 2
     first, second = at_once(server, twins)
     assert first.status_code == second.status_code == 201, (first.text, second.text)
     assert first.json() == second.json()
     assert api.balance("C001") == "51380.25"
-    assert count(bank_settings, Order) == 1
+    assert count(bank_db, Order) == 1
 
 
-def test_two_concurrent_identical_repayments_move_money_once(api, server, bank_settings):
+def test_two_concurrent_identical_repayments_move_money_once(api, server, bank_db):
     body = {"amount": "887.99"}
     twins = [("/customers/C002/loans/L2001/repayments", body, api.headers("C002", "r1"))] * 2
     first, second = at_once(server, twins)
     assert first.status_code == second.status_code == 201, (first.text, second.text)
     assert first.json() == second.json()
     assert api.balance("C002") == "2322.51"
-    assert count(bank_settings, Repayment) == 5 + 5 + 1  # the seeded ten, and this one
+    assert count(bank_db, Repayment) == 5 + 5 + 1  # the seeded ten, and this one
 
 
 def test_concurrent_different_buys_cannot_overdraw(api, server):

@@ -1,6 +1,12 @@
 """Buying and redeeming: suitability, minimums, balance, the 15:00 cut-off, fees, arrival dates."""
 
+from datetime import date
 from decimal import Decimal as D
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bank.models import Order, Transaction
 
 
 def order(api, customer, side, product, amount, key=None):
@@ -93,6 +99,7 @@ def test_c5_may_buy_r5(api):
     assert (response.json()["fee"], response.json()["balance"]) == ("1.20", "249000.00")
     suitable = api.get("C003", "/suitable-products").json()
     assert suitable["level"] == "C5" and len(suitable["products"]) == 6
+    assert (suitable["name_zh"], suitable["name_en"]) == ("进取型", "Aggressive")
     c001 = api.get("C001", "/suitable-products").json()
     assert [p["code"] for p in c001["products"]] == ["WM004", "WM002", "WM003", "WM001"]
     assert c001["risk_notice"]["zh"] == "理财非存款、产品有风险、投资须谨慎"
@@ -132,6 +139,22 @@ def test_fast_redemption_of_daily_cash_arrives_at_once_up_to_10000_a_day(api):
     latest = api.get("C001", "/transactions").json()["transactions"][0]
     assert (latest["booked_on"], latest["amount"], latest["description_zh"]) == (
         "2026-11-27", "4000.01", "赎回到账 活期宝")
+
+
+def test_proceeds_arrive_by_the_banks_daily_run_for_every_customer_once(api, bank_db):
+    """The start-of-day run credits every customer's arrived proceeds, whoever asks first; the
+    day's other reads write nothing."""
+    order(api, "C001", "redeem", "WM001", "10000.01")  # above the fast limit: arrives T+1
+    api.at(2026, 11, 27, 9, 0)
+    assert api.balance("C003") == "250000.00"  # another customer's request ran the day's batch
+    with Session(bank_db) as session:
+        assert session.scalars(select(Order.proceeds_paid_on).where(Order.side == "redeem")
+                               ).all() == [date(2026, 11, 27)]
+        booked = session.scalar(select(func.count()).select_from(Transaction))
+    for _ in range(3):
+        assert api.balance("C001") == "62380.26"
+    with Session(bank_db) as session:  # credited once, however often the balance is read
+        assert session.scalar(select(func.count()).select_from(Transaction)) == booked
 
 
 def test_a_fast_redemption_above_the_daily_limit_is_a_normal_one(api):

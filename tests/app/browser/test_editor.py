@@ -12,6 +12,7 @@ import pytest
 from chromium import ANSWER, SCREENSHOTS, ask, last_bot, new_page
 from playwright.sync_api import Page, expect
 
+from core.database import new_engine
 from web.admin.staff import Staff
 
 PASSWORD = "correct horse battery"
@@ -29,7 +30,11 @@ pytestmark = pytest.mark.swaps_model
 
 @pytest.fixture(scope="module")
 def admin(stack):
-    Staff(stack.settings.web_database_url).add("ada", PASSWORD, "admin")
+    engine = new_engine(stack.settings.web_database_url)
+    try:
+        Staff(engine).add("ada", PASSWORD, "admin")
+    finally:
+        engine.dispose()
     return "ada"
 
 

@@ -2,8 +2,8 @@
 
 Each action: who is asking (only the authenticated channel's metadata; anonymous -> please log
 in), ONE lookup in the account service, the answer in the customer's language (`language`
-slot). Texts with figures are written here; fixed texts are responses in the domain, so they
-follow the language slot like every other response.
+slot). Every text is a response in bot/domain/account.yml; the actions fill in the figures
+(actions/wording.py).
 
 When the account service is down or slow the customer gets, within the client's deadline
 (3 s by default, under the 5 s promised), an apology and the offer of a person; when it refuses,
@@ -23,21 +23,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import money
-from actions.bank_client import (
-    BankClient,
-    BankRefused,
-    BankUnavailable,
-    Installment,
-    Loan,
-    LoanSchedule,
-    Transactions,
-    the_bank,
-)
+from actions.bank_client import BankClient, BankRefused, BankUnavailable, the_bank
+from actions.bank_replies import Holding, Installment, Loan, LoanSchedule, Transactions
 from actions.identity import customer_id
 from actions.language import reply_language
 from actions.periods import Clock, business_today, parse_period, resolve_period
 from actions.refusals import SERVICE_FAULTS
 from actions.settings import get_settings
+from actions.wording import Wording
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +41,16 @@ REFUSAL_RESPONSES = {
     "risk_assessment_required": "utter_risk_assessment_required",
 }
 MAX_LISTED_TRANSACTIONS = 10
-_LOAN_ID = re.compile(r"[A-Z]{1,4}-?\d{1,10}")
+ZERO = Decimal("0")
+# A loan number as customers type it: letters, an optional dash, digits (L1001, l1001, LN-1001).
+LOAN_NUMBER = re.compile(r"[A-Z]{1,4}-?\d{1,10}", re.IGNORECASE)
+# One inside a sentence ("帮我把L2001还了"), in case the model did not mark it.
+LOAN_NUMBER_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])L\d{3,10}(?![0-9])", re.IGNORECASE)
+
+
+def loan_number(text: str) -> str:
+    """A loan number as the bank writes it: no spaces, upper case."""
+    return re.sub(r"\s+", "", text).upper()
 
 
 class AccountAction(Action, ABC):
@@ -112,27 +114,23 @@ def _loan_id(tracker: Tracker) -> Optional[str]:
     value = next(tracker.get_latest_entity_values("loan_id"), None)
     if not isinstance(value, str):
         return None
-    return re.sub(r"\s+", "", value).upper() or None
+    return loan_number(value) or None
 
 
 def _name(item: Any, language: str) -> str:
     return item.name_zh if language == "zh" else item.name_en
 
 
-def _days(count: int, language: str) -> str:
-    if language == "zh":
-        return f"{count}天"
-    return f"{count} day" if count == 1 else f"{count} days"
+def _days(words: Wording, count: int) -> str:
+    return words.phrase("utter_day_count_one" if count == 1 else "utter_day_count", count=count)
 
 
-def _numbers(numbers: List[int], language: str) -> str:
+def _numbers(words: Wording, numbers: List[int]) -> str:
     """第5、6期 / installments 5 and 6."""
-    if language == "zh":
-        return "第" + "、".join(str(n) for n in numbers) + "期"
     if len(numbers) == 1:
-        return f"installment {numbers[0]}"
-    listed = ", ".join(str(n) for n in numbers[:-1])
-    return f"installments {listed} and {numbers[-1]}"
+        return words.phrase("utter_installment_number", number=numbers[0])
+    return words.phrase("utter_installment_numbers",
+                        numbers=words.series([str(n) for n in numbers]))
 
 
 class ActionCheckBalance(AccountAction):
@@ -141,17 +139,37 @@ class ActionCheckBalance(AccountAction):
 
     async def answer(self, dispatcher, customer, language, tracker, domain):
         balance = await self.client.balance(customer)
-        figure = money.amount(balance.balance, language)
-        if language == "zh":
-            text = f"您尾号{balance.last_digits}的借记卡余额为 {figure}。"
-            if balance.frozen:
-                text += "这张卡目前已冻结。"
-        else:
-            text = f"The balance of your debit card ending {balance.last_digits} is {figure}."
-            if balance.frozen:
-                text += " This card is currently frozen."
-        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(
+            response="utter_balance_frozen" if balance.frozen else "utter_balance",
+            last_digits=balance.last_digits, balance=money.amount(balance.balance, language))
         return []
+
+
+def _holding_line(words: Wording, holding: Holding) -> str:
+    def cny(value: Decimal, signed: bool = False) -> str:
+        return money.amount(value, words.language, signed)
+
+    parts = []
+    if holding.cost != holding.market_value:
+        parts.append(words.phrase("utter_holding_cost", cost=cny(holding.cost)))
+    parts.append(words.phrase("utter_holding_value", value=cny(holding.market_value)))
+    if holding.profit > 0:
+        parts.append(words.phrase("utter_holding_gain", gain=cny(holding.profit, True)))
+    elif holding.profit < 0:
+        parts.append(words.phrase("utter_holding_loss", loss=cny(-holding.profit)))
+    if holding.yesterday_earnings is not None:
+        parts.append(words.phrase("utter_holding_yesterday",
+                                  earnings=cny(holding.yesterday_earnings)))
+    for lot in holding.lots:
+        if lot.status == "awaiting_confirmation":
+            parts.append(words.phrase("utter_holding_awaiting_confirmation",
+                                      value=cny(lot.market_value),
+                                      day=money.day(lot.confirmed_on, words.language)))
+        elif lot.status == "closed" and lot.matures_on:
+            parts.append(words.phrase("utter_holding_closed", value=cny(lot.market_value),
+                                      day=money.day(lot.matures_on, words.language)))
+    return words.phrase("utter_holding_line", name=_name(holding, words.language),
+                        code=holding.product_code, details=words.join(parts))
 
 
 class ActionCheckHoldings(AccountAction):
@@ -163,113 +181,50 @@ class ActionCheckHoldings(AccountAction):
         if not result.holdings and not result.redemptions_in_transit:
             dispatcher.utter_message(response="utter_no_holdings")
             return []
-        zh = language == "zh"
-
-        def cny(value: Decimal, signed: bool = False) -> str:
-            return money.amount(value, language, signed)
-
-        count = len(result.holdings)
-        if not count:
-            lines = ["您目前没有持有中的理财，以下赎回款正在到账途中：" if zh else
-                     "You hold no wealth products right now; this money is on its way back:"]
-        elif zh:
-            lines = [f"您持有 {count} 款理财产品，总市值 {cny(result.total_market_value)}："]
+        words = Wording(tracker, domain)
+        lines = [_holding_line(words, holding) for holding in result.holdings]
+        lines += [words.phrase("utter_redemption_in_transit", name=_name(item, language),
+                               code=item.product_code,
+                               proceeds=money.amount(item.proceeds, language),
+                               day=money.day(item.arrival_date, language))
+                  for item in result.redemptions_in_transit]
+        if result.holdings:
+            dispatcher.utter_message(
+                response="utter_holdings", count=len(result.holdings), lines="\n".join(lines),
+                total=money.amount(result.total_market_value, language))
         else:
-            products = "product" if count == 1 else "products"
-            lines = [f"You hold {count} wealth {products} worth "
-                     f"{cny(result.total_market_value)} in total:"]
-        for holding in result.holdings:
-            parts = []
-            if holding.cost != holding.market_value:
-                parts += [f"成本 {cny(holding.cost)}" if zh else f"cost {cny(holding.cost)}"]
-            parts += [f"市值 {cny(holding.market_value)}" if zh else
-                      f"value {cny(holding.market_value)}"]
-            if holding.profit and zh:
-                parts += [f"持有收益 {cny(holding.profit, True)}"]
-            elif holding.profit:
-                parts += [f"gain {cny(holding.profit, True)}" if holding.profit > 0 else
-                          f"loss {cny(-holding.profit)}"]
-            if holding.yesterday_earnings is not None:
-                parts += [f"昨日收益 {cny(holding.yesterday_earnings)}" if zh else
-                          f"yesterday's earnings {cny(holding.yesterday_earnings)}"]
-            for lot in holding.lots:
-                if lot.status == "awaiting_confirmation":
-                    when = money.day(lot.confirmed_on, language)
-                    parts += [f"其中 {cny(lot.market_value)} 待{when}确认" if zh else
-                              f"{cny(lot.market_value)} of it confirmed on {when}"]
-                elif lot.status == "closed" and lot.matures_on:
-                    when = money.day(lot.matures_on, language)
-                    parts += [f"其中 {cny(lot.market_value)} 在封闭期，{when}到期" if zh else
-                              f"{cny(lot.market_value)} of it closed until {when}"]
-            name = _name(holding, language)
-            if zh:
-                lines.append(f"· {name}（{holding.product_code}）：" + "，".join(parts))
-            else:
-                lines.append(f"• {name} ({holding.product_code}): " + ", ".join(parts))
-        for money_back in result.redemptions_in_transit:
-            name, when = _name(money_back, language), money.day(money_back.arrival_date, language)
-            if zh:
-                lines.append(f"· 赎回在途：{name}（{money_back.product_code}）"
-                             f"{cny(money_back.proceeds)}，预计{when}到账")
-            else:
-                lines.append(f"• Redemption on its way: {name} ({money_back.product_code}) "
-                             f"{cny(money_back.proceeds)}, arriving {when}")
-        dispatcher.utter_message(text="\n".join(lines))
+            dispatcher.utter_message(response="utter_holdings_only_in_transit",
+                                     lines="\n".join(lines))
         return []
 
 
-def _loan_summary(loan: Loan, language: str) -> str:
-    zh = language == "zh"
-    name = _name(loan, language)
+def _loan_summary(words: Wording, loan: Loan) -> str:
+    language = words.language
 
     def cny(value: Decimal) -> str:
         return money.amount(value, language)
 
+    about = {"name": _name(loan, language), "loan_id": loan.loan_id}
     if loan.status == "closed":
-        return (f"您的{name} {loan.loan_id} 已全部还清。" if zh else
-                f"Your {name} {loan.loan_id} is fully repaid.")
+        return words.phrase("utter_loan_repaid", **about)
     outstanding = cny(loan.outstanding_principal)
-    following = loan.next_installment
-    overdue = loan.overdue
+    following, overdue = loan.next_installment, loan.overdue
     if overdue is not None and following is not None:
-        numbers, due = _numbers(overdue.installments, language), money.day(following.due_date,
-                                                                            language)
-        days = _days(overdue.days_overdue, language)
+        late = dict(about, installments=_numbers(words, overdue.installments),
+                    amount=cny(overdue.amount), due=money.day(following.due_date, language),
+                    days=_days(words, overdue.days_overdue), outstanding=outstanding)
         if overdue.in_grace_period:
-            if zh:
-                return (f"您的{name} {loan.loan_id}：{numbers}共 {cny(overdue.amount)} 已过还款日"
-                        f"（{due}）{days}，还在3天宽限期内。剩余本金 {outstanding}。")
-            was = "was" if len(overdue.installments) == 1 else "were"
-            return (f"Your {name} {loan.loan_id}: {numbers} of {cny(overdue.amount)} {was} due "
-                    f"on {due}, {days} ago; you are still within the 3-day grace period. "
-                    f"Outstanding principal: {outstanding}.")
-        if zh:
-            return (f"您的{name} {loan.loan_id} 已逾期{days}：{numbers}共 {cny(overdue.amount)} "
-                    f"未还（应还日 {due}），罚息 {cny(overdue.penalty_interest)}。"
-                    f"剩余本金 {outstanding}。")
-        unpaid = "is unpaid" if len(overdue.installments) == 1 else "are unpaid"
-        return (f"Your {name} {loan.loan_id} is {days} overdue: {numbers} of "
-                f"{cny(overdue.amount)} (due {due}) {unpaid}, and penalty interest is "
-                f"{cny(overdue.penalty_interest)}. Outstanding principal: {outstanding}.")
-    if zh:
-        text = (f"您的{name} {loan.loan_id}：借款 {cny(loan.principal)}，分{loan.term_months}期，"
-                f"剩余本金 {outstanding}。")
-    else:
-        text = (f"Your {name} {loan.loan_id}: {cny(loan.principal)} over {loan.term_months} "
-                f"months, outstanding principal {outstanding}.")
+            return words.phrase("utter_loan_in_grace_period", **late)
+        return words.phrase("utter_loan_overdue", **late, penalty=cny(overdue.penalty_interest))
+    text = words.phrase("utter_loan_active", **about, principal=cny(loan.principal),
+                        term=loan.term_months, outstanding=outstanding)
     if following is not None:
-        due = money.day(following.due_date, language)
-        if zh:
-            when = f"今天（{due}）" if following.status == "due" else due
-            text += (f"\n下一期：第{following.number}期 {cny(following.amount)}"
-                     f"（本金 {cny(following.principal)} + 利息 {cny(following.interest)}），"
-                     f"{when}从您的借记卡自动扣款。")
-        else:
-            when = f"today ({due})" if following.status == "due" else f"on {due}"
-            text += (f"\nNext: installment {following.number} of {cny(following.amount)} "
-                     f"(principal {cny(following.principal)} + interest "
-                     f"{cny(following.interest)}), debited automatically from your debit card "
-                     f"{when}.")
+        text += "\n" + words.phrase(
+            "utter_loan_installment_due_today" if following.status == "due"
+            else "utter_loan_next_installment",
+            number=following.number, amount=cny(following.amount),
+            principal=cny(following.principal), interest=cny(following.interest),
+            due=money.day(following.due_date, language))
     return text
 
 
@@ -300,52 +255,42 @@ class ActionCheckLoan(AccountAction):
             if not loans:
                 dispatcher.utter_message(response="utter_no_loans")
                 return []
+        words = Wording(tracker, domain)
         for loan in loans:
-            dispatcher.utter_message(text=_loan_summary(loan, language))
+            dispatcher.utter_message(text=_loan_summary(words, loan))
         advice = _overdue_advice(loans)
         if advice:
             dispatcher.utter_message(response=advice)
         return []
 
 
-def _schedule_line(item: Installment, language: str) -> str:
+def _schedule_line(words: Wording, item: Installment) -> str:
     def cny(value: Decimal) -> str:
-        return money.amount(value, language)
+        return money.amount(value, words.language)
 
-    due = money.day(item.due_date, language)
-    if language == "zh":
-        line = (f"第{item.number}期 {due} {cny(item.amount)}（本金 {cny(item.principal)}，"
-                f"利息 {cny(item.interest)}）")
-        if item.status == "overdue":
-            line += f"，已逾期{item.days_overdue}天，罚息 {cny(item.penalty_interest)}"
-        elif item.status == "due":
-            line += "，今天到期"
-        return line
-    line = (f"{item.number}. {due}: {cny(item.amount)} (principal {cny(item.principal)}, "
-            f"interest {cny(item.interest)})")
+    line = {"number": item.number, "due": money.day(item.due_date, words.language),
+            "amount": cny(item.amount), "principal": cny(item.principal),
+            "interest": cny(item.interest)}
     if item.status == "overdue":
-        line += (f", {_days(item.days_overdue, language)} overdue, penalty interest "
-                 f"{cny(item.penalty_interest)}")
-    elif item.status == "due":
-        line += ", due today"
-    return line
+        return words.phrase("utter_schedule_line_overdue", **line,
+                            days=_days(words, item.days_overdue),
+                            penalty=cny(item.penalty_interest))
+    if item.status == "due":
+        return words.phrase("utter_schedule_line_due_today", **line)
+    return words.phrase("utter_schedule_line", **line)
 
 
-def _schedule(schedule: LoanSchedule, language: str) -> str:
-    loan, name = schedule.loan, _name(schedule.loan, language)
+def _schedule(words: Wording, schedule: LoanSchedule) -> str:
+    loan = schedule.loan
+    about = {"name": _name(loan, words.language), "loan_id": loan.loan_id,
+             "total": len(schedule.installments)}
     unpaid = [item for item in schedule.installments if item.status != "paid"]
-    paid, total = len(schedule.installments) - len(unpaid), len(schedule.installments)
-    outstanding = money.amount(loan.outstanding_principal, language)
     if not unpaid:
-        return (f"您的{name} {loan.loan_id} 共{total}期已全部还清。" if language == "zh" else
-                f"Your {name} {loan.loan_id} is fully repaid: all {total} installments are paid.")
-    if language == "zh":
-        header = (f"{name} {loan.loan_id} 还款计划（共{total}期，已还{paid}期，"
-                  f"剩余本金 {outstanding}）：")
-    else:
-        header = (f"{name} {loan.loan_id} repayment schedule ({paid} of {total} installments "
-                  f"paid, outstanding principal {outstanding}):")
-    return "\n".join([header, *(_schedule_line(item, language) for item in unpaid)])
+        return words.phrase("utter_schedule_repaid", **about)
+    return words.phrase(
+        "utter_schedule", **about, paid=len(schedule.installments) - len(unpaid),
+        outstanding=money.amount(loan.outstanding_principal, words.language),
+        lines="\n".join(_schedule_line(words, item) for item in unpaid))
 
 
 class ActionCheckRepaymentSchedule(AccountAction):
@@ -354,7 +299,7 @@ class ActionCheckRepaymentSchedule(AccountAction):
 
     async def answer(self, dispatcher, customer, language, tracker, domain):
         wanted = _loan_id(tracker)
-        if wanted is not None and not _LOAN_ID.fullmatch(wanted):
+        if wanted is not None and not LOAN_NUMBER.fullmatch(wanted):
             dispatcher.utter_message(response="utter_unknown_loan", loan_id=wanted)
             return []
         try:
@@ -367,8 +312,9 @@ class ActionCheckRepaymentSchedule(AccountAction):
         if not schedules:
             dispatcher.utter_message(response="utter_no_loans")
             return []
+        words = Wording(tracker, domain)
         for schedule in schedules:
-            dispatcher.utter_message(text=_schedule(schedule, language))
+            dispatcher.utter_message(text=_schedule(words, schedule))
         advice = _overdue_advice([schedule.loan for schedule in schedules])
         if advice:
             dispatcher.utter_message(response=advice)
@@ -381,23 +327,16 @@ class ActionCheckCreditLimit(AccountAction):
 
     async def answer(self, dispatcher, customer, language, tracker, domain):
         line = await self.client.credit_line(customer)
-        limit, available = money.amount(line.limit, language), money.amount(line.available,
-                                                                            language)
-        used = money.amount(line.outstanding_principal, language)
+        figures = {"limit": money.amount(line.limit, language),
+                   "available": money.amount(line.available, language)}
         if line.frozen:
-            text = (f"您的贷款授信额度为 {limit}，当前可借 {available}：额度已冻结。"
-                    if language == "zh" else
-                    f"Your credit line is {limit}, with {available} available: "
-                    "the line is frozen.")
-            dispatcher.utter_message(text=text)
+            dispatcher.utter_message(response="utter_credit_line_frozen_figures", **figures)
             dispatcher.utter_message(response="utter_credit_line_frozen_overdue"
                                      if line.frozen_reason == "overdue"
                                      else "utter_credit_line_frozen")
             return []
-        text = (f"您的贷款授信额度为 {limit}，已用 {used}，当前可借 {available}。"
-                if language == "zh" else
-                f"Your credit line is {limit}: {used} in use, {available} available to borrow.")
-        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(response="utter_credit_line", **figures,
+                                 used=money.amount(line.outstanding_principal, language))
         return []
 
 
@@ -421,39 +360,36 @@ class ActionListTransactions(AccountAction):
         if asked and parse_period(asked, today) is None:
             logger.info("period %r not understood; showing the last 30 days", asked)
         result = await self.client.transactions(customer, period.start, period.end)
-        dispatcher.utter_message(text=self.statement(result, language))
+        dispatcher.utter_message(text=self.statement(Wording(tracker, domain), result))
         # The period applies to this request only, not to the next one.
         if "period" in (domain or {}).get("slots", {}) and tracker.get_slot("period") is not None:
             return [SlotSet("period", None)]
         return []
 
     @staticmethod
-    def statement(result: Transactions, language: str) -> str:
-        zh = language == "zh"
-        span = money.period(result.start, result.end, language)
-        rows = result.transactions
+    def statement(words: Wording, result: Transactions) -> str:
+        language, rows = words.language, result.transactions
+        one_day = result.start == result.end
+        span = ({"day": money.day(result.start, language)} if one_day else
+                {"start": money.day(result.start, language),
+                 "end": money.day(result.end, language)})
         if not rows:
-            if zh:
-                return f"{span}没有交易记录。"
-            return f"No transactions {'on' if result.start == result.end else 'from'} {span}."
-        money_in = sum((row.amount for row in rows if row.amount > 0), Decimal("0"))
-        money_out = sum((row.amount for row in rows if row.amount < 0), Decimal("0"))
+            return words.phrase("utter_no_transactions_on" if one_day
+                                else "utter_no_transactions_from", **span)
         one_year = result.start.year == result.end.year
-        if zh:
-            lines = [f"{span}共{len(rows)}笔交易，收入 {money.amount(money_in, language)}，"
-                     f"支出 {money.amount(money_out, language)}："]
-        else:
-            counted = "1 transaction" if len(rows) == 1 else f"{len(rows)} transactions"
-            preposition = "on" if result.start == result.end else "from"
-            lines = [f"{counted} {preposition} {span}: money in "
-                     f"{money.amount(money_in, language)}, money out "
-                     f"{money.amount(money_out, language)}."]
-        for row in rows[:MAX_LISTED_TRANSACTIONS]:
-            when = (money.short_day if one_year else money.day)(row.booked_on, language)
-            description = row.description_zh if zh else row.description_en
-            lines.append(f"{when} {description} {money.amount(row.amount, language, True)}")
+        lines = [words.phrase("utter_transaction_line",
+                              day=(money.short_day if one_year else money.day)(row.booked_on,
+                                                                              language),
+                              description=row.description_zh if language == "zh"
+                              else row.description_en,
+                              amount=money.amount(row.amount, language, True))
+                 for row in rows[:MAX_LISTED_TRANSACTIONS]]
         more = len(rows) - MAX_LISTED_TRANSACTIONS
         if more > 0:
-            lines.append(f"……还有{more}笔较早的交易，完整明细请在App中查看。" if zh else
-                         f"…and {more} earlier transactions; the app shows the full list.")
-        return "\n".join(lines)
+            lines.append(words.phrase("utter_transactions_more", more=more))
+        return words.phrase(
+            "utter_transactions_on" if one_day else "utter_transactions_from", **span,
+            count=len(rows), lines="\n".join(lines),
+            money_in=money.amount(sum((r.amount for r in rows if r.amount > 0), ZERO), language),
+            money_out=money.amount(sum((r.amount for r in rows if r.amount < 0), ZERO),
+                                   language))

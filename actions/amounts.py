@@ -30,10 +30,12 @@ _AROUND = re.compile(
     r"(?:元整|元|块钱|块|圆|rmb|cny|yuan|人民币|吧|的)?$",
     re.IGNORECASE,
 )
-_DIGITS = re.compile(r"(?P<sign>[-−－]|负)?\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[kKwW万千百])?")
-_UNITS = {"k": 1000, "K": 1000, "千": 1000, "w": 10000, "W": 10000, "万": 10000, "百": 100}
+# Figures with the units customers type in Latin letters (5k, 3w); cn2an reads the rest.
+_DIGITS = re.compile(r"(?P<sign>[-−－]|负)?\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[kKwW])?")
+_UNITS = {"k": 1000, "K": 1000, "w": 10000, "W": 10000}
+# Chinese numerals, or digits with Chinese units (五千, 两千五, 1.5万, 1万5): cn2an's smart mode.
 _CHINESE_NUMERAL = re.compile(
-    r"(?P<sign>负)?(?P<number>[零〇一二两三四五六七八九十百千万亿点\d.]+)"
+    r"(?P<sign>[-−－]|负)?(?P<number>[零〇一二两三四五六七八九十百千万亿点\d.]+)"
 )
 
 

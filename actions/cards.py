@@ -1,9 +1,11 @@
-"""Freezing the debit card (lost, stolen, fraud): a summary, an explicit yes, then at once."""
+"""Freezing the debit card (lost, stolen, fraud): a summary, an explicit yes, then at once.
+What it says is in bot/domain/forms.yml (utter_freeze_summary, utter_card_frozen, ...)."""
 
 import re
 
-from actions.bank_client import last_digits
+from actions.bank_replies import last_digits
 from actions.forms import STOPPED, SUMMARY, BankFormValidation, FormSubmitAction, idempotency_key
+from actions.wording import Wording
 
 _REASONS = [
     ("fraud", re.compile(r"骗|诈|盗刷|可疑|fraud|scam|suspicious|unauthori[sz]ed", re.I)),
@@ -23,24 +25,14 @@ class ValidateFreezeForm(BankFormValidation):
     def name(self) -> str:
         return "validate_freeze_form"
 
-    async def before_start(self, dispatcher, tracker, customer, language):
+    async def before_start(self, dispatcher, tracker, customer, words: Wording):
         card = (await self.client.profile(customer)).card
         digits = last_digits(card.masked_number)
         if card.frozen:
-            dispatcher.utter_message(text=(
-                f"您尾号{digits}的借记卡已经是冻结状态，无需再次冻结。如需解冻请致电400-800-0000。"
-                if language == "zh" else
-                f"Your debit card ending {digits} is already frozen. To unfreeze it, call "
-                "400-800-0000."))
+            dispatcher.utter_message(response="utter_card_already_frozen", last_digits=digits)
             return {STOPPED: True}
-        summary = (f"请确认：立即冻结您尾号{digits}的借记卡。冻结后这张卡不能消费、转账或取现，"
-                   "自动扣款（如贷款还款）也会失败；解冻需要本人致电400-800-0000或到网点办理。\n确认冻结吗？"
-                   if language == "zh" else
-                   f"Please confirm: freeze your debit card ending {digits} now. A frozen card "
-                   "cannot pay, transfer or withdraw, and automatic debits (such as loan "
-                   "installments) will fail; to unfreeze it, call 400-800-0000 or visit a "
-                   "branch.\nShall I freeze it?")
-        return {"freeze_card_id": card.card_id, SUMMARY: summary,
+        return {"freeze_card_id": card.card_id,
+                SUMMARY: words.phrase("utter_freeze_summary", last_digits=digits),
                 "freeze_reason": freeze_reason(tracker.latest_message.get("text") or "")}
 
 
@@ -55,13 +47,5 @@ class ActionFreezeCard(FormSubmitAction):
         done = await self.client.freeze_card(
             customer, card_id, tracker.get_slot("freeze_reason") or "customer_request",
             key=idempotency_key(tracker, f"freeze-{card_id}"))
-        if language == "zh":
-            text = (f"已冻结您尾号{done.last_digits}的借记卡，这张卡现在不能再被扣款。"
-                    "如果您遇到诈骗或发现"
-                    "可疑交易，请立即拨打反诈专线96110和我行客服热线400-800-0000。")
-        else:
-            text = (f"Your debit card ending {done.last_digits} is frozen; no money can leave it "
-                    "now. If you were scammed or see suspicious transactions, call the "
-                    "anti-fraud line 96110 and our hotline 400-800-0000 at once.")
-        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(response="utter_card_frozen", last_digits=done.last_digits)
         return []

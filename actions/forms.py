@@ -12,6 +12,10 @@ the form rejects it, the rules answer it, and the form asks its question again.
 
 When the account service is down or refuses, or the customer is not logged in, the form stops
 (`form_stopped`) and its submit action only tidies up; nothing has moved.
+
+What the forms say is in the domain's responses (bot/domain/forms.yml); the hooks below get a
+`Wording` (actions/wording.py) to compose summaries from them, and receipts name a response and
+its values.
 """
 
 import asyncio
@@ -31,8 +35,8 @@ from actions.account import AccountAction
 from actions.amounts import ALL, Amount, parse_amount
 from actions.bank_client import BankClient, BankRefused, BankUnavailable, the_bank
 from actions.identity import customer_id
-from actions.language import reply_language
-from actions.refusals import SERVICE_FAULTS, refusal_text
+from actions.refusals import SERVICE_FAULTS, refusal
+from actions.wording import Wording
 
 logger = logging.getLogger(__name__)
 
@@ -43,19 +47,13 @@ STOPPED = "form_stopped"
 SUMMARY = "confirmation_summary"
 # Several products fit what the customer typed: the form's next question asks which.
 CHOICES = "product_choices"
-# Messages with these intents are never read as an answer to the form's question.
-ASIDES = {
-    "faq_wealth", "faq_loan", "faq_service", "cancel", "request_human", "help", "bot_challenge",
-    "greet", "goodbye", "thank", "out_of_scope", "check_balance", "check_holdings", "check_loan",
-    "check_repayment_schedule", "check_credit_limit", "list_transactions", "repay_loan",
-    "buy_product", "redeem_product", "start_risk_assessment", "recommend_product", "freeze_card",
-    "knowledge_question",
-}
+# The intents an answer to a form's question may be read under (a bare "5000" or "A" is often
+# not understood as anything); a message with any other intent but the form's own is an aside
+# (an FAQ, cancel, a person, another request, and any intent staff add later), never an answer.
+ANSWER_INTENTS = {"affirm", "deny", "nlu_fallback"}
 _YES = {"是", "是的", "确认", "确定", "好", "好的", "对", "可以", "同意", "yes", "y", "confirm",
         "ok", "okay", "sure"}
 _NO = {"否", "不", "不是", "不要", "不用", "不确认", "no", "n", "nope"}
-
-
 def intent_of(tracker: Tracker) -> Optional[str]:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
@@ -103,13 +101,13 @@ class BankFormValidation(FormValidationAction, ABC):
     def name(self) -> str: ...
 
     async def before_start(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer: str, language: str
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer: str, words: Wording
     ) -> Dict[str, Any]:
         """Checks when the form starts; slots to set, or {STOPPED: True} after saying why."""
         return {}
 
     async def after_validation(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer: str, language: str,
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer: str, words: Wording,
         changed: Dict[str, Any],
     ) -> Dict[str, Any]:
         """Checks that need several slots (a quote for the summary); slots to set."""
@@ -120,7 +118,7 @@ class BankFormValidation(FormValidationAction, ABC):
     def reads_entities(self, tracker: Tracker) -> bool:
         """Whether the message may fill slots from its entities (not an aside)."""
         intent = intent_of(tracker)
-        return intent == self.form_intent or intent not in ASIDES
+        return intent is None or intent == self.form_intent or intent in ANSWER_INTENTS
 
     def entity(self, tracker: Tracker, name: str) -> Optional[str]:
         if not self.reads_entities(tracker):
@@ -176,8 +174,7 @@ class BankFormValidation(FormValidationAction, ABC):
             dispatcher.utter_message(response="utter_ask_for_a_figure")
             return ask_again(slot)
         if value != ALL and Decimal(value) <= 0:
-            dispatcher.utter_message(text=refusal_text(BankRefused("invalid_amount", ""),
-                                                       reply_language(tracker)))
+            dispatcher.utter_message(response="utter_refused_invalid_amount")
             return ask_again(slot)
         return {slot: value}
 
@@ -189,18 +186,18 @@ class BankFormValidation(FormValidationAction, ABC):
         customer = customer_id(tracker)
         if customer is None or tracker.get_slot(STOPPED):
             return [SlotSet(REQUESTED_SLOT, None)]  # the submit action tells an anonymous visitor
-        language = reply_language(tracker)
+        words = Wording(tracker, domain)
         draft = CollectingDispatcher()  # said only if the whole turn succeeds
         stop = [SlotSet(STOPPED, True), SlotSet(REQUESTED_SLOT, None)]
         try:
             events = await asyncio.wait_for(
-                self.turn(draft, tracker, domain, customer, language), TURN_SECONDS)
+                self.turn(draft, tracker, domain, customer, words), TURN_SECONDS)
         except (BankUnavailable, asyncio.TimeoutError) as error:
             logger.warning("%s: account service unavailable: %r", self.name(), error)
             dispatcher.utter_message(response="utter_service_unavailable")
             return stop
         except BankRefused as error:
-            say_refusal(dispatcher, error, language, self.name())
+            say_refusal(dispatcher, error, words.language, self.name())
             return stop
         except Exception:  # a bug must not leave the customer in a form that cannot go on
             logger.exception("%s failed", self.name())
@@ -213,7 +210,7 @@ class BankFormValidation(FormValidationAction, ABC):
 
     async def turn(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
-        customer: str, language: str,
+        customer: str, words: Wording,
     ) -> List[EventType]:
         events: List[EventType] = []
         # Starting: nothing asked yet (or a slot of another form, left by a switch).
@@ -222,7 +219,7 @@ class BankFormValidation(FormValidationAction, ABC):
             for slot in [*self.domain_slots(domain), SUMMARY]:
                 tracker.slots[slot] = None
                 events.append(SlotSet(slot, None))
-            started = await self.before_start(dispatcher, tracker, customer, language)
+            started = await self.before_start(dispatcher, tracker, customer, words)
             events += [SlotSet(slot, value) for slot, value in started.items()]
             tracker.slots.update(started)
             if started.get(STOPPED):
@@ -230,7 +227,7 @@ class BankFormValidation(FormValidationAction, ABC):
         validated = await super().run(dispatcher, tracker, domain)
         changed = {event["name"]: event["value"] for event in validated
                    if event.get("event") == "slot" and event["name"] != REQUESTED_SLOT}
-        extra = await self.after_validation(dispatcher, tracker, customer, language, changed)
+        extra = await self.after_validation(dispatcher, tracker, customer, words, changed)
         tracker.slots.update(extra)
         return events + validated + [SlotSet(slot, value) for slot, value in extra.items()]
 
@@ -254,12 +251,12 @@ class MoneyForm(BankFormValidation):
         """The account service's quote: what would happen, nothing moved."""
         raise NotImplementedError
 
-    def summary(self, quote: Any, language: str) -> str:
-        """What the customer confirms."""
+    def summary(self, quote: Any, words: Wording) -> str:
+        """What the customer confirms (the confirmation question's {confirmation_summary})."""
         raise NotImplementedError
 
     async def after_validation(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer: str, language: str,
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer: str, words: Wording,
         changed: Dict[str, Any],
     ) -> Dict[str, Any]:
         target, amount = tracker.get_slot(self.target_slot), tracker.get_slot(self.amount_slot)
@@ -272,9 +269,9 @@ class MoneyForm(BankFormValidation):
         except BankRefused as error:
             if error.code not in self.amount_refusals:
                 raise
-            dispatcher.utter_message(text=refusal_text(error, language))
+            dispatcher.utter_message(**refusal(error, words.language))
             return ask_again(self.amount_slot)
-        return {self.amount_slot: str(quote.amount), SUMMARY: self.summary(quote, language)}
+        return {self.amount_slot: str(quote.amount), SUMMARY: self.summary(quote, words)}
 
 
 def say_refusal(dispatcher: CollectingDispatcher, error: BankRefused, language: str,
@@ -284,7 +281,7 @@ def say_refusal(dispatcher: CollectingDispatcher, error: BankRefused, language: 
         dispatcher.utter_message(response="utter_service_unavailable")
     else:
         logger.info("%s: refused: %s", who, error)
-        dispatcher.utter_message(text=refusal_text(error, language))
+        dispatcher.utter_message(**refusal(error, language))
 
 
 def form_reset(domain: DomainDict, form: str) -> List[EventType]:
@@ -332,7 +329,8 @@ class MoneySubmit(FormSubmitAction):
     async def move(self, customer: str, target: str, amount: Decimal, key: str) -> Any:
         raise NotImplementedError
 
-    def receipt(self, done: Any, language: str) -> str:
+    def receipt(self, done: Any, words: Wording) -> Dict[str, Any]:
+        """What was done: the response to utter and its values (utter_message's arguments)."""
         raise NotImplementedError
 
     async def answer(
@@ -343,7 +341,7 @@ class MoneySubmit(FormSubmitAction):
         what = self.form[: -len("_form")] if self.form.endswith("_form") else self.form
         done = await self.move(customer, target, Decimal(amount),
                                idempotency_key(tracker, f"{what}-{target}-{amount}"))
-        dispatcher.utter_message(text=self.receipt(done, language))
+        dispatcher.utter_message(**self.receipt(done, Wording(tracker, domain)))
         return []
 
 

@@ -1,6 +1,7 @@
 """Hand-off to a human agent. A logged-in customer's conversation is queued with a short summary
-(what they asked, what they were doing); agents work 09:00-21:00, and outside those hours the
-customer is told when an agent will reply. Anonymous visitors get the hours and the hotline."""
+(what they asked, what they were doing); outside the agents' hours (kept by the account service)
+the customer is told when an agent will reply. Anonymous visitors get the hours and the hotline.
+What the customer reads: the responses utter_handoff_* and utter_request_human (general.yml)."""
 
 from typing import Any, Dict, List
 
@@ -56,24 +57,13 @@ class ActionRequestHuman(AccountAction):
             customer, handoff_summary(tracker, customer, language), language)
         if queued.agents_on_duty:
             ahead = queued.position - 1
-            if language == "zh":
-                queue = f"您前面还有{ahead}位" if ahead else "您是下一位"
-                text = (f"好的，正在为您转接人工客服（人工服务时间每天09:00-21:00），{queue}。"
-                        "我已把您的问题摘要转给客服，请稍候。紧急情况请拨打400-800-0000。")
+            if ahead:
+                dispatcher.utter_message(response="utter_handoff_in_queue", ahead=ahead)
             else:
-                queue = (f"{ahead} {'person is' if ahead == 1 else 'people are'} ahead of you"
-                         if ahead else "you are next in line")
-                text = (f"OK, I'm passing you to an agent (agents work 09:00-21:00 every day); "
-                        f"{queue}. The agent will see a summary of your question. For "
-                        "emergencies call 400-800-0000.")
-        else:
-            at = queued.agent_available_at
-            when = (f"{money.day(at.date(), language)} {at:%H:%M}")
-            text = (f"人工客服服务时间为每天09:00-21:00，现在不在服务时间。您的请求已登记（编号"
-                    f"{queued.handoff_id}），客服将在{when}起回复您。盗刷等紧急情况请拨打400-800-0000。"
-                    if language == "zh" else
-                    f"Our agents work 09:00-21:00 every day, so none is available right now. Your "
-                    f"request is queued (number {queued.handoff_id}) and an agent will reply from "
-                    f"{when}. For emergencies such as card fraud, call 400-800-0000.")
-        dispatcher.utter_message(text=text)
+                dispatcher.utter_message(response="utter_handoff_next_in_line")
+            return []
+        at = queued.agent_available_at
+        dispatcher.utter_message(response="utter_handoff_after_hours",
+                                 handoff_id=queued.handoff_id,
+                                 when=f"{money.day(at.date(), language)} {at:%H:%M}")
         return []

@@ -27,13 +27,15 @@ from actions.http import SharedClient
 from actions.language import reply_language
 from actions.product_names import Catalogue
 from actions.settings import Settings, get_settings
+from actions.wording import Wording
 
 logger = logging.getLogger(__name__)
 ENTRY_ENTITY = "kb_entry"
 # What a knowledge-base source label means to a customer.
+# A knowledge-base entry's source -> the response that names it to the customer.
 SOURCE_NAMES = {
-    "demo-bank.md": ("本行产品与服务说明", "the bank's product and service terms"),
-    "demo bank policy": ("本行服务规定", "the bank's service rules"),
+    "demo-bank.md": "utter_kb_source_terms",
+    "demo bank policy": "utter_kb_source_rules",
 }
 
 
@@ -118,17 +120,17 @@ def the_retriever() -> HttpKnowledgeClient:
     return HttpKnowledgeClient()
 
 
-def source_words(source: str, language: str) -> str:
-    names = SOURCE_NAMES.get(source)
-    return (names[0] if language == "zh" else names[1]) if names else source
-
-
-def answer_text(found: Found, language: str) -> str:
-    if not found.source:
-        return found.answer
-    source = source_words(found.source, language)
-    return (f"{found.answer}\n（来源：{source}）" if language == "zh" else
-            f"{found.answer}\n(Source: {source})")
+def say_answer(dispatcher: CollectingDispatcher, found: Found, words: Wording) -> None:
+    """A curated topic in the words of its Rasa response (staff edit them in the domain), an
+    entry with its answer and source."""
+    if found.response:
+        dispatcher.utter_message(response=found.response)
+    elif not found.source:
+        dispatcher.utter_message(text=found.answer)
+    else:
+        named = SOURCE_NAMES.get(found.source)
+        dispatcher.utter_message(response="utter_kb_answer", answer=found.answer,
+                                 source=words.phrase(named) if named else found.source)
 
 
 def known(found: Found, domain: DomainDict) -> bool:
@@ -136,15 +138,6 @@ def known(found: Found, domain: DomainDict) -> bool:
     the model trained on it (and goes again on a roll back), as Rasa's own FAQs do; the
     knowledge base's entries are live as soon as they are saved."""
     return not found.response or found.response in (domain.get("responses") or {})
-
-
-def say_answer(dispatcher: CollectingDispatcher, found: Found, language: str) -> None:
-    """A curated topic in the words of its Rasa response (staff edit them in the domain), an
-    entry with its answer and source."""
-    if found.response:
-        dispatcher.utter_message(response=found.response)
-    else:
-        dispatcher.utter_message(text=answer_text(found, language))
 
 
 # In the questionnaire only A-D answers: a message there that the decision cannot answer as a
@@ -189,16 +182,16 @@ class ActionAnswerQuestion(Action):
             logger.warning("retriever unavailable: %s", error)
             result = SearchResult("none", [])
         entries = [found for found in result.entries if known(found, domain)]
+        words = Wording(tracker, domain)
         if result.decision == "answer" and entries:
-            say_answer(dispatcher, entries[0], language)
+            say_answer(dispatcher, entries[0], words)
         elif result.decision == "suggest" and entries:
             buttons = [{"title": found.question,
                         "payload": f'/nlu_fallback{{"{ENTRY_ENTITY}":"{found.id}"}}'}
                        for found in entries]
-            buttons.append({"title": "都不是，转人工" if language == "zh" else
-                            "None of these: talk to a person", "payload": "/request_human"})
-            dispatcher.utter_message(text="您是想问下面哪个问题？" if language == "zh" else
-                                     "Did you mean one of these?", buttons=buttons)
+            buttons.append({"title": words.phrase("utter_kb_none_of_these"),
+                            "payload": "/request_human"})
+            dispatcher.utter_message(response="utter_kb_did_you_mean", buttons=buttons)
         elif (tracker.active_loop or {}).get("name") in NOT_A_QUESTION_IN:
             dispatcher.utter_message(
                 response=NOT_A_QUESTION_IN[(tracker.active_loop or {})["name"]])

@@ -1,13 +1,16 @@
 """Replies follow the language of the customer's latest message.
 
 Rasa fills the `language` slot (a custom slot mapping) on every user turn by calling
-`action_validate_slot_mappings`; conditional response variations then pick zh or en.
+`action_validate_slot_mappings`; conditional response variations then pick zh or en. The same
+action keeps the bank's facts (the `bank_*` slots: hotline, agent hours...) at the domain's
+values, so a conversation carried over from before a change never quotes the old ones.
 """
 
 import re
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
@@ -29,8 +32,21 @@ def detect_language(text: str) -> Optional[str]:
     return "en" if words - _NEUTRAL else None
 
 
+FACT_PREFIX = "bank_"
+
+
+def stale_facts(tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    """The bank's facts whose value in this conversation is not the domain's."""
+    return [SlotSet(name, slot["initial_value"])
+            for name, slot in (domain.get("slots") or {}).items()
+            if name.startswith(FACT_PREFIX) and tracker.get_slot(name) != slot.get("initial_value")]
+
+
 class ValidateSlotMappings(ValidationAction):
     """Extracts the slots with custom mappings on every user turn."""
+
+    async def run(self, dispatcher, tracker, domain):
+        return [*await super().run(dispatcher, tracker, domain), *stale_facts(tracker, domain)]
 
     def extract_language(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

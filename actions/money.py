@@ -30,11 +30,3 @@ def short_day(value: date, language: str) -> str:
     if language == "zh":
         return f"{value.month}月{value.day}日"
     return f"{value.day} {_MONTHS_EN[value.month - 1]}"
-
-
-def period(start: date, end: date, language: str) -> str:
-    """2026年10月1日至2026年10月31日 / 1 Oct 2026 to 31 Oct 2026; a single day once."""
-    if start == end:
-        return day(start, language)
-    joiner = "至" if language == "zh" else " to "
-    return f"{day(start, language)}{joiner}{day(end, language)}"

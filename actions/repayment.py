@@ -1,7 +1,7 @@
 """Repaying a loan: which loan, how much (or 全部 / all: the payoff amount with interest to
-today), a summary from the account service's quote, an explicit yes, then the repayment."""
+today), a summary from the account service's quote, an explicit yes, then the repayment.
+What it says is in bot/domain/forms.yml (utter_repay_summary, utter_repay_done and their parts)."""
 
-import re
 from decimal import Decimal
 from typing import Any, Dict, List
 
@@ -11,8 +11,8 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from actions import money
-from actions.account import AccountAction
-from actions.bank_client import BankRefused, Loan, Repayment
+from actions.account import LOAN_NUMBER, LOAN_NUMBER_IN_TEXT, AccountAction, loan_number
+from actions.bank_replies import Loan, Repayment
 from actions.forms import (
     STOPPED,
     MoneyForm,
@@ -21,12 +21,8 @@ from actions.forms import (
     text_of,
 )
 from actions.identity import customer_id
-from actions.language import reply_language
-from actions.refusals import refusal_text
+from actions.wording import Wording
 
-LOAN_ID = re.compile(r"[A-Za-z]{1,4}-?\d{1,10}")
-# A loan number inside a sentence ("帮我把L2001还了"), in case the model did not mark it.
-LOAN_ID_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])L\d{3,10}(?![0-9])", re.IGNORECASE)
 # Refusals of the amount: say why and ask for the amount again.
 AMOUNT_REFUSALS = frozenset({"invalid_amount", "above_outstanding", "below_amount_due",
                              "above_balance"})
@@ -48,7 +44,7 @@ class ValidateRepayForm(MoneyForm):
     def name(self) -> str:
         return "validate_repay_form"
 
-    async def before_start(self, dispatcher, tracker, customer, language):
+    async def before_start(self, dispatcher, tracker, customer, words):
         loans = open_loans(await self.client.loans(customer))
         if not loans:
             dispatcher.utter_message(response="utter_no_loans")
@@ -62,12 +58,12 @@ class ValidateRepayForm(MoneyForm):
     ) -> Dict[str, Any]:
         value = self.entity(tracker, "loan_id")
         if value is None and tracker.get_slot(REQUESTED_SLOT) == "repay_loan_id":
-            typed = text_of(tracker).replace(" ", "")
-            value = typed if LOAN_ID.fullmatch(typed) else None
+            typed = loan_number(text_of(tracker))
+            value = typed if LOAN_NUMBER.fullmatch(typed) else None
         if value is None and self.reads_entities(tracker):
-            found = LOAN_ID_IN_TEXT.search(text_of(tracker))
+            found = LOAN_NUMBER_IN_TEXT.search(text_of(tracker))
             value = found.group(0) if found else None
-        return {"repay_loan_id": value.replace(" ", "").upper()} if value else {}
+        return {"repay_loan_id": loan_number(value)} if value else {}
 
     async def validate_repay_loan_id(self, value, dispatcher, tracker, domain):
         loans = await self.client.loans(customer_id(tracker))
@@ -76,8 +72,7 @@ class ValidateRepayForm(MoneyForm):
             dispatcher.utter_message(response="utter_unknown_loan", loan_id=value)
             return ask_again("repay_loan_id")
         if loan.status == "closed":
-            dispatcher.utter_message(text=refusal_text(BankRefused("loan_closed", ""),
-                                                       reply_language(tracker)))
+            dispatcher.utter_message(response="utter_refused_loan_closed")
             return ask_again("repay_loan_id")
         return {"repay_loan_id": loan.loan_id}
 
@@ -93,49 +88,44 @@ class ValidateRepayForm(MoneyForm):
     async def quote(self, customer, target, amount):
         return await self.client.repay(customer, target, amount, key=None)
 
-    def summary(self, quote, language):
-        return repay_summary(quote, language)
+    def summary(self, quote, words):
+        return repay_summary(quote, words)
 
 
-def _split(repayment: Repayment, language: str) -> str:
+def _split(repayment: Repayment, words: Wording) -> str:
+    """本金 ¥4,969.33，利息 ¥30.67 (，罚息 ¥10.38)."""
     def cny(value: Decimal) -> str:
-        return money.amount(value, language)
+        return money.amount(value, words.language)
 
-    zh = language == "zh"
-    parts = [f"本金 {cny(repayment.principal)}" if zh else f"principal {cny(repayment.principal)}",
-             f"利息 {cny(repayment.interest)}" if zh else f"interest {cny(repayment.interest)}"]
     if repayment.penalty_interest:
-        parts.append(f"罚息 {cny(repayment.penalty_interest)}" if zh else
-                     f"penalty interest {cny(repayment.penalty_interest)}")
-    return "，".join(parts) if zh else ", ".join(parts)
+        return words.phrase("utter_repay_split_with_penalty", principal=cny(repayment.principal),
+                            interest=cny(repayment.interest),
+                            penalty=cny(repayment.penalty_interest))
+    return words.phrase("utter_repay_split", principal=cny(repayment.principal),
+                        interest=cny(repayment.interest))
 
 
-def _after(repayment: Repayment, language: str) -> str:
-    loan, zh = repayment.loan, language == "zh"
-    if loan.status == "closed":
-        return "这笔贷款将全部结清。" if zh else "The loan will be repaid in full."
-    left = money.amount(loan.outstanding_principal, language)
-    return f"还款后剩余本金 {left}。" if zh else f"Outstanding principal afterwards: {left}."
+def _breakdown(repayment: Repayment, words: Wording) -> str:
+    """The split, after the installments the repayment settles, if any."""
+    split, settled = _split(repayment, words), repayment.installments_settled
+    if not settled:
+        return split
+    if len(settled) == 1:
+        return words.phrase("utter_repay_settles_installment", number=str(settled[0]),
+                            split=split)
+    return words.phrase("utter_repay_settles_installments", split=split,
+                        numbers=words.listed([str(number) for number in settled]))
 
 
-def repay_summary(quote: Repayment, language: str) -> str:
+def repay_summary(quote: Repayment, words: Wording) -> str:
     """What the customer confirms: amount, loan, split, what is left, the card's balance after."""
-    name, amount = loan_name(quote.loan, language), money.amount(quote.amount, language)
-    balance = money.amount(quote.balance, language)
-    if language == "zh":
-        settled = (f"结清第{'、'.join(map(str, quote.installments_settled))}期，"
-                   if quote.installments_settled else "")
-        return (f"请确认还款：从您的借记卡还 {amount} 到{name}"
-                f"（{settled}{_split(quote, language)}）。"
-                f"{_after(quote, language)}扣款后卡内余额 {balance}。\n确认还款吗？")
-    settled = ""
-    if quote.installments_settled:
-        numbers = ", ".join(map(str, quote.installments_settled))
-        settled = f"settles installment{'s' if len(quote.installments_settled) > 1 else ''} " \
-                  f"{numbers}; "
-    return (f"Please confirm: repay {amount} from your debit card to your {name} ({settled}"
-            f"{_split(quote, language)}). {_after(quote, language)} Your card's balance "
-            f"afterwards: {balance}.\nShall I go ahead?")
+    language = words.language
+    after = (words.phrase("utter_repay_pays_off") if quote.loan.status == "closed" else
+             words.phrase("utter_repay_outstanding_after",
+                          outstanding=money.amount(quote.loan.outstanding_principal, language)))
+    return words.phrase("utter_repay_summary", amount=money.amount(quote.amount, language),
+                        loan=loan_name(quote.loan, language), breakdown=_breakdown(quote, words),
+                        after=after, balance=money.amount(quote.balance, language))
 
 
 class ActionAskRepayLoanId(AccountAction):
@@ -162,23 +152,16 @@ class ActionRepayLoan(MoneySubmit):
     async def move(self, customer, target, amount, key):
         return await self.client.repay(customer, target, amount, key=key)
 
-    def receipt(self, done, language):
-        return repay_receipt(done, language)
+    def receipt(self, done, words):
+        return repay_receipt(done, words)
 
 
-def repay_receipt(done: Repayment, language: str) -> str:
-    name, amount = loan_name(done.loan, language), money.amount(done.amount, language)
-    balance = money.amount(done.balance, language)
-    if language == "zh":
-        text = (f"还款成功：已从您的借记卡还款 {amount} 到{name}（{_split(done, language)}）。"
-                + ("这笔贷款已全部结清。" if done.loan.status == "closed" else
-                   f"剩余本金 {money.amount(done.loan.outstanding_principal, language)}。")
-                + f"卡内余额 {balance}。")
-    else:
-        text = (f"Done: {amount} repaid from your debit card to your {name} "
-                f"({_split(done, language)}). "
-                + ("The loan is now repaid in full. " if done.loan.status == "closed" else
-                   f"Outstanding principal: "
-                   f"{money.amount(done.loan.outstanding_principal, language)}. ")
-                + f"Card balance: {balance}.")
-    return text
+def repay_receipt(done: Repayment, words: Wording) -> Dict[str, Any]:
+    """What was repaid: utter_repay_done and its values."""
+    language = words.language
+    after = (words.phrase("utter_repay_paid_off") if done.loan.status == "closed" else
+             words.phrase("utter_repay_outstanding",
+                          outstanding=money.amount(done.loan.outstanding_principal, language)))
+    return {"response": "utter_repay_done", "amount": money.amount(done.amount, language),
+            "loan": loan_name(done.loan, language), "split": _split(done, words),
+            "after": after, "balance": money.amount(done.balance, language)}

@@ -1,5 +1,6 @@
 """The risk questionnaire (风险测评): seven questions with A-D buttons; the account service scores
-the answers (question-5 override included) and stores the level with its validity date."""
+the answers (question-5 override included) and stores the level with its validity date.
+The questions and the result are responses in bot/domain/forms.yml."""
 
 import re
 from typing import Any, Dict, List
@@ -11,8 +12,14 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from actions import money
-from actions.forms import BankFormValidation, FormSubmitAction, intent_of, text_of
+from actions.forms import (
+    BankFormValidation,
+    FormSubmitAction,
+    intent_of,
+    text_of,
+)
 from actions.wealth import level_words
+from actions.wording import Wording
 
 QUESTIONS = [f"risk_q{number}" for number in range(1, 8)]
 NO_LOSS_QUESTION = "risk_q5"  # answer A: the level is C1 whatever the total
@@ -40,7 +47,7 @@ class ValidateRiskForm(BankFormValidation):
     def name(self) -> str:
         return "validate_risk_form"
 
-    async def before_start(self, dispatcher, tracker, customer, language):
+    async def before_start(self, dispatcher, tracker, customer, words):
         dispatcher.utter_message(response="utter_risk_intro")
         return {}
 
@@ -72,24 +79,12 @@ class ActionSubmitRiskAssessment(FormSubmitAction):
             dispatcher.utter_message(response="utter_nothing_done")
             return []
         profile = await self.client.assess_risk(customer, answers)
-        level = level_words(profile, language)
-        until = money.day(profile.valid_until, language)
+        words = Wording(tracker, domain)
         no_loss = tracker.get_slot(NO_LOSS_QUESTION) == "A"
-        if language == "zh":
-            text = f"测评完成，您的得分为{profile.score}分。"
-            if no_loss:
-                text += "由于您在第5题选择了“不能接受任何亏损”，按规定评级为C1。"
-            text += (f"您的风险承受能力等级为{level}，"
-                     f"可以购买{profile.max_product_risk}及以下风险等级的"
-                     f"产品。测评结果有效期至{until}。")
-        else:
-            text = f"Assessment complete: you scored {profile.score}. "
-            if no_loss:
-                text += ("Because you can accept no loss at all (question 5), the level is C1 "
-                         "whatever the total. ")
-            text += (f"Your risk level is {level}: you may buy products rated up to "
-                     f"{profile.max_product_risk}. The assessment is valid until {until}.")
-        dispatcher.utter_message(text=text, buttons=[{
-            "title": "看看适合我的产品" if language == "zh" else "Show suitable products",
-            "payload": "/recommend_product"}])
+        rule = words.phrase("utter_risk_result_no_loss_rule") if no_loss else ""
+        dispatcher.utter_message(
+            response="utter_risk_result", score=str(profile.score),
+            rule=words.sentence_before(rule), level=level_words(profile, language),
+            max_risk=str(profile.max_product_risk),
+            valid_until=money.day(profile.valid_until, language) if profile.valid_until else "")
         return []

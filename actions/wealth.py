@@ -3,8 +3,10 @@
 Suitability is the account service's rule, enforced by it and explained here: no valid risk
 assessment -> the questionnaire is offered; a product above the customer's level -> refused with
 the products the level allows. Every recommendation and purchase summary carries the risk notice.
+What they say is in bot/domain/forms.yml; names, amounts and dates are formatted here.
 """
 
+from datetime import date
 from decimal import Decimal
 from typing import Any, Dict, List, Optional
 
@@ -13,7 +15,8 @@ from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions import money
 from actions.account import AccountAction
-from actions.bank_client import BankRefused, BankUnavailable, Holding, Order, Product
+from actions.bank_client import BankUnavailable
+from actions.bank_replies import Holding, Order, Product
 from actions.forms import (
     CHOICES,
     STOPPED,
@@ -27,17 +30,15 @@ from actions.forms import (
 from actions.identity import customer_id
 from actions.language import reply_language
 from actions.product_names import ProductNames
-from actions.refusals import refusal_text
+from actions.wording import Wording
 
 
-def risk_notice(notice: Optional[Dict[str, str]], language: str) -> str:
+def risk_notice(notice: Optional[Dict[str, str]], words: Wording) -> str:
     """The account service's risk notice (one text, kept by the bank), in the reply's language.
     Nothing is offered for sale without it."""
     if not notice:
         raise BankUnavailable("a buy reply without its risk notice")
-    if language == "zh":
-        return f"风险提示：{notice['zh']}。"
-    return f"Risk notice: {notice['en']}"
+    return words.phrase("utter_risk_notice", notice=notice[words.language])
 
 
 def level_words(assessed: Any, language: str) -> str:
@@ -54,13 +55,13 @@ def product_name(item: Any, language: str) -> str:
     return f"{item.name_zh}（{code}）" if language == "zh" else f"{item.name_en} ({code})"
 
 
-def product_line(product: Product, language: str) -> str:
-    minimum = money.amount(product.min_purchase, language)
-    if language == "zh":
-        return (f"· {product.name_zh}（{product.code}，{product.risk}）：{product.return_zh}，"
-                f"{minimum}起购")
-    return (f"• {product.name_en} ({product.code}, {product.risk}): {product.return_en}, "
-            f"from {minimum}")
+def product_lines(products: List[Product], words: Wording) -> str:
+    """One utter_product_line per product."""
+    zh = words.language == "zh"
+    return words.lines("utter_product_line", [{
+        "name": p.name_zh if zh else p.name_en, "code": p.code, "risk": p.risk,
+        "returns": p.return_zh if zh else p.return_en,
+        "minimum": money.amount(p.min_purchase, words.language)} for p in products])
 
 
 # A question about products while the form waits for one is answered by the rules, not read
@@ -92,15 +93,15 @@ async def read_product(form: BankFormValidation, tracker, slot: str, catalogue: 
     return {slot: value.upper()} if value else {}  # not ours: the validation says so
 
 
-def choices_asked(tracker, catalogue: List[Any], language: str):
+def choices_asked(tracker, catalogue: List[Any], words: Wording):
     """The question back when several products fit: those as buttons; None when none are kept."""
+    language = words.language
     kept = tracker.get_slot(CHOICES) or []
     offered = [item for item in catalogue
                if (getattr(item, "code", None) or item.product_code) in kept]
     if len(offered) < 2:
         return None
-    names = "、".join(product_name(p, language) for p in offered) if language == "zh" else \
-        ", ".join(product_name(p, language) for p in offered)
+    names = words.listed([product_name(p, language) for p in offered])
     buttons = [{"title": product_name(p, language),
                 "payload": getattr(p, "code", None) or p.product_code} for p in offered]
     return {"response": "utter_which_product", "names": names, "buttons": buttons}
@@ -114,7 +115,7 @@ class ValidateBuyForm(MoneyForm):
     def name(self) -> str:
         return "validate_buy_form"
 
-    async def before_start(self, dispatcher, tracker, customer, language):
+    async def before_start(self, dispatcher, tracker, customer, words):
         profile = await self.client.risk_profile(customer)
         if not profile.valid:
             dispatcher.utter_message(response="utter_risk_assessment_required")
@@ -132,15 +133,10 @@ class ValidateBuyForm(MoneyForm):
             return ask_again("buy_product")
         profile = await self.client.risk_profile(customer_id(tracker))
         if int(product.risk[1:]) > int((profile.level or "C0")[1:]):
-            if language == "zh":
-                text = (f"{product_name(product, language)}的风险等级为{product.risk}，高于您的风险"
-                        f"承受能力{level_words(profile, language)}（可购买"
-                        f"{profile.max_product_risk}及以下），按适当性要求不能购买。")
-            else:
-                text = (f"{product_name(product, language)} is rated {product.risk}, above your "
-                        f"risk level {level_words(profile, language)}, which may buy up "
-                        f"to {profile.max_product_risk}; so it cannot be bought.")
-            dispatcher.utter_message(text=text)
+            dispatcher.utter_message(
+                response="utter_product_above_risk_level",
+                product=product_name(product, language), risk=product.risk,
+                level=level_words(profile, language), max_risk=str(profile.max_product_risk))
             return ask_again("buy_product")  # the question lists the suitable products
         return {"buy_product": product.code}
 
@@ -153,50 +149,46 @@ class ValidateBuyForm(MoneyForm):
     async def quote(self, customer, target, amount):
         return await self.client.order(customer, "buy", target, amount, key=None)
 
-    def summary(self, quote, language):
-        return buy_summary(quote, language)
+    def summary(self, quote, words):
+        return words.phrase("utter_buy_summary", **order_values(quote, words))
 
 
-def _dates(order: Order, language: str) -> str:
-    trade = money.day(order.trade_date, language)
-    confirmed = money.day(order.confirmation_date, language) if order.confirmation_date else ""
-    if language == "zh":
-        text = (f"交易日为{trade}（15:00后或非交易日下单顺延至下一交易日），{confirmed}确认份额并"
-                "开始计算收益。")
-        if order.matures_on and order.payback_date:
-            text += (f"封闭期内不能提前赎回，{money.day(order.matures_on, language)}到期，"
-                     f"{money.day(order.payback_date, language)}回款。")
-        return text
-    text = (f"It trades on {trade} (orders after 15:00 or on a non-trading day move to the next "
-            f"trading day), is confirmed and starts earning on {confirmed}.")
-    if order.matures_on and order.payback_date:
-        text += (f" It is closed until it matures on {money.day(order.matures_on, language)}, "
-                 f"with no early redemption, and is paid back on "
-                 f"{money.day(order.payback_date, language)}.")
-    return text
+def _dates(order: Order, words: Wording) -> str:
+    """When a purchase trades and is confirmed (and, closed, matures and pays back)."""
+    def day(value: Optional[date]) -> str:
+        return money.day(value, words.language) if value else ""
+
+    closed = (words.phrase("utter_buy_closed_period", matures_on=day(order.matures_on),
+                           payback_date=day(order.payback_date))
+              if order.matures_on and order.payback_date else "")
+    return words.sentences(words.phrase("utter_buy_dates", trade_date=day(order.trade_date),
+                                         confirmation_date=day(order.confirmation_date)), closed)
 
 
-def fee_words(order: Order, language: str) -> str:
+def fee_words(order: Order, words: Wording) -> str:
     """申购费 ¥7.50 / 免赎回费; purchase fee CNY 7.50 / no redemption fee."""
-    zh = language == "zh"
-    kind = ("申购费" if zh else "purchase fee") if order.side == "buy" else (
-        "赎回费" if zh else "redemption fee")
+    if order.side == "buy":
+        if not order.fee:
+            return words.phrase("utter_buy_no_fee")
+        return words.phrase("utter_buy_fee", fee=money.amount(order.fee, words.language))
     if not order.fee:
-        return f"免{kind}" if zh else f"no {kind}"
-    return f"{kind} {money.amount(order.fee, language)}"
+        return words.phrase("utter_redeem_no_fee")
+    return words.phrase("utter_redeem_fee", fee=money.amount(order.fee, words.language))
 
 
-def buy_summary(quote: Order, language: str) -> str:
-    name, amount = product_name(quote, language), money.amount(quote.amount, language)
-    fee, balance = fee_words(quote, language), money.amount(quote.balance, language)
-    notice = risk_notice(quote.risk_notice, language)
-    if language == "zh":
-        return (f"请确认购买：{name} {amount}，{fee}，"
-                f"从您的借记卡扣款，扣款后余额 {balance}。"
-                f"{_dates(quote, language)}\n{notice}\n确认购买吗？")
-    return (f"Please confirm: buy {name} for {amount}, {fee}, paid from your debit "
-            f"card (balance afterwards {balance}). {_dates(quote, language)}\n"
-            f"{notice}\nShall I go ahead?")
+def order_values(order: Order, words: Wording) -> Dict[str, str]:
+    """The placeholders of utter_buy_summary / utter_buy_done and their redeem counterparts."""
+    language = words.language
+    values = {"name": product_name(order, language), "fee": fee_words(order, words),
+              "amount": money.amount(order.amount, language),
+              "order_id": str(order.order_id or "")}
+    if order.side == "buy":
+        values.update(balance=money.amount(order.balance, language), dates=_dates(order, words),
+                      notice=risk_notice(order.risk_notice, words))
+    else:
+        values.update(proceeds=money.amount(order.proceeds or Decimal("0"), language),
+                      arrival=_arrival(order, words))
+    return values
 
 
 class ActionAskBuyProduct(AccountAction):
@@ -206,20 +198,18 @@ class ActionAskBuyProduct(AccountAction):
         return "action_ask_buy_product"
 
     async def answer(self, dispatcher, customer, language, tracker, domain):
-        narrowed = choices_asked(tracker, await self.client.products(), language)
+        words = Wording(tracker, domain)
+        narrowed = choices_asked(tracker, await self.client.products(), words)
         if narrowed:
             dispatcher.utter_message(**narrowed)
             return [SlotSet(CHOICES, None)]
         suitable = await self.client.suitable_products(customer)
-        lines = [("您想买哪款产品？适合您（" if language == "zh" else
-                  "Which product would you like? Suitable for your level (")
-                 + level_words(suitable, language) + ("）的有：" if language == "zh" else
-                                                           "):")]
-        lines += [product_line(product, language) for product in suitable.products]
-        lines.append(risk_notice(suitable.risk_notice, language))
         buttons = [{"title": product_name(p, language), "payload": p.code}
                    for p in suitable.products]
-        dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
+        dispatcher.utter_message(
+            response="utter_which_suitable_product", buttons=buttons,
+            level=level_words(suitable, language), lines=product_lines(suitable.products, words),
+            notice=risk_notice(suitable.risk_notice, words))
         return []
 
 
@@ -233,17 +223,8 @@ class ActionBuyProduct(MoneySubmit):
     async def move(self, customer, target, amount, key):
         return await self.client.order(customer, "buy", target, amount, key=key)
 
-    def receipt(self, done, language):
-        name, paid = product_name(done, language), money.amount(done.amount, language)
-        balance = money.amount(done.balance, language)
-        if language == "zh":
-            text = (f"购买成功：{name} {paid} 已下单（订单号 {done.order_id}），"
-                    f"{fee_words(done, language)}，卡内余额 {balance}。{_dates(done, language)}")
-        else:
-            text = (f"Done: {name} bought for {paid} (order {done.order_id}), "
-                    f"{fee_words(done, language)}, card balance {balance}. "
-                    f"{_dates(done, language)}")
-        return f"{text}\n{risk_notice(done.risk_notice, language)}"
+    def receipt(self, done, words):
+        return {"response": "utter_buy_done", **order_values(done, words)}
 
 
 class ValidateRedeemForm(MoneyForm):
@@ -254,7 +235,7 @@ class ValidateRedeemForm(MoneyForm):
     def name(self) -> str:
         return "validate_redeem_form"
 
-    async def before_start(self, dispatcher, tracker, customer, language):
+    async def before_start(self, dispatcher, tracker, customer, words):
         holdings = (await self.client.holdings(customer)).holdings
         if not holdings:
             dispatcher.utter_message(response="utter_no_holdings")
@@ -272,10 +253,10 @@ class ValidateRedeemForm(MoneyForm):
         holdings = (await self.client.holdings(customer_id(tracker))).holdings
         holding = next((h for h in holdings if h.product_code == value), None)
         if holding is None:
-            dispatcher.utter_message(text=refusal_text(BankRefused("not_held", ""), language))
+            dispatcher.utter_message(response="utter_refused_not_held")
             return ask_again("redeem_product")
         if holding.redeemable <= 0:
-            dispatcher.utter_message(text=not_redeemable(holding, language))
+            dispatcher.utter_message(**not_redeemable(holding, language))
             return {"redeem_product": None, STOPPED: True}
         return {"redeem_product": holding.product_code}
 
@@ -292,39 +273,26 @@ class ValidateRedeemForm(MoneyForm):
     async def quote(self, customer, target, amount):
         return await self.client.order(customer, "redeem", target, amount, key=None)
 
-    def summary(self, quote, language):
-        return redeem_summary(quote, language)
+    def summary(self, quote, words):
+        return words.phrase("utter_redeem_summary", **order_values(quote, words))
 
 
-def not_redeemable(holding: Holding, language: str) -> str:
-    """Why nothing of a holding can be redeemed now: closed period or awaiting confirmation."""
+def not_redeemable(holding: Holding, language: str) -> Dict[str, Any]:
+    """Why nothing of a holding can be redeemed now (closed period or awaiting confirmation):
+    the message to utter."""
     name = product_name(holding, language)
     closed = [lot.matures_on for lot in holding.lots if lot.status == "closed" and lot.matures_on]
     if closed:
-        when = money.day(closed[0], language)
-        return (f"{name}在封闭期内，不能提前赎回，{when}到期。" if language == "zh" else
-                f"{name} is in its closed period and cannot be redeemed before it matures on "
-                f"{when}.")
-    return (f"{name}的份额还在确认中，确认后才能赎回。" if language == "zh" else
-            f"{name} is still awaiting confirmation; it can be redeemed once confirmed.")
+        return {"response": "utter_redeem_closed_period", "name": name,
+                "matures_on": money.day(closed[0], language)}
+    return {"response": "utter_redeem_awaiting_confirmation", "name": name}
 
 
-def _arrival(order: Order, language: str) -> str:
-    when = money.day(order.arrival_date, language) if order.arrival_date else ""
+def _arrival(order: Order, words: Wording) -> str:
     if order.fast:
-        return "快速赎回，实时到账" if language == "zh" else "fast redemption, arrives at once"
-    return f"预计{when}到账" if language == "zh" else f"arriving on {when}"
-
-
-def redeem_summary(quote: Order, language: str) -> str:
-    name, amount = product_name(quote, language), money.amount(quote.amount, language)
-    fee = fee_words(quote, language)
-    proceeds = money.amount(quote.proceeds or Decimal("0"), language)
-    if language == "zh":
-        return (f"请确认赎回：{name} {amount}，{fee}，{proceeds} 转入您的借记卡，"
-                f"{_arrival(quote, language)}。\n确认赎回吗？")
-    return (f"Please confirm: redeem {amount} of {name}, {fee}, {proceeds} to your "
-            f"debit card, {_arrival(quote, language)}.\nShall I go ahead?")
+        return words.phrase("utter_redeem_arrives_at_once")
+    when = money.day(order.arrival_date, words.language) if order.arrival_date else ""
+    return words.phrase("utter_redeem_arrives_on", arrival_date=when)
 
 
 class ActionAskRedeemProduct(AccountAction):
@@ -333,7 +301,7 @@ class ActionAskRedeemProduct(AccountAction):
 
     async def answer(self, dispatcher, customer, language, tracker, domain):
         holdings = (await self.client.holdings(customer)).holdings
-        narrowed = choices_asked(tracker, holdings, language)
+        narrowed = choices_asked(tracker, holdings, Wording(tracker, domain))
         if narrowed:
             dispatcher.utter_message(**narrowed)
             return [SlotSet(CHOICES, None)]
@@ -354,11 +322,9 @@ class ActionAskRedeemAmount(AccountAction):
         if holding is None:
             dispatcher.utter_message(response="utter_ask_redeem_amount")
             return []
-        name, left = product_name(holding, language), money.amount(holding.redeemable, language)
-        dispatcher.utter_message(text=(
-            f"{name}当前可赎回 {left}。您想赎回多少？回复“全部”即全部赎回。" if language == "zh"
-            else f"You can redeem up to {left} of {name} now. How much would you like to redeem? "
-                 "Say \"all\" to redeem everything."))
+        dispatcher.utter_message(response="utter_ask_redeem_amount_held",
+                                 name=product_name(holding, language),
+                                 redeemable=money.amount(holding.redeemable, language))
         return []
 
 
@@ -372,17 +338,8 @@ class ActionRedeemProduct(MoneySubmit):
     async def move(self, customer, target, amount, key):
         return await self.client.order(customer, "redeem", target, amount, key=key)
 
-    def receipt(self, done, language):
-        name, proceeds = product_name(done, language), money.amount(done.proceeds, language)
-        if language == "zh":
-            text = (f"赎回成功：{name} {money.amount(done.amount, language)} 已提交（订单号 "
-                    f"{done.order_id}），{fee_words(done, language)}，{proceeds} "
-                    f"{_arrival(done, language)}。")
-        else:
-            text = (f"Done: {money.amount(done.amount, language)} of {name} redeemed (order "
-                    f"{done.order_id}), {fee_words(done, language)}; {proceeds} "
-                    f"{_arrival(done, language)}.")
-        return text
+    def receipt(self, done, words):
+        return {"response": "utter_redeem_done", **order_values(done, words)}
 
 
 class ActionRecommendProduct(AccountAction):
@@ -392,21 +349,17 @@ class ActionRecommendProduct(AccountAction):
         return "action_recommend_product"
 
     async def answer(self, dispatcher, customer, language, tracker, domain):
-        narrowed = choices_asked(tracker, await self.client.products(), language)
+        words = Wording(tracker, domain)
+        narrowed = choices_asked(tracker, await self.client.products(), words)
         if narrowed:
             dispatcher.utter_message(**narrowed)
             return [SlotSet(CHOICES, None)]
         suitable = await self.client.suitable_products(customer)
-        head = (f"根据您的风险测评结果（{level_words(suitable, language)}），适合您的产品有："
-                if language == "zh" else
-                f"Based on your risk assessment ({level_words(suitable, language)}), these "
-                "products suit you:")
-        lines = [head, *(product_line(p, language) for p in suitable.products)]
-        lines.append("过往业绩不代表未来表现。" if language == "zh" else
-                     "Past returns do not promise future returns.")
-        lines.append(risk_notice(suitable.risk_notice, language))
-        buttons = [{"title": ("买" if language == "zh" else "Buy ") + product_name(p, language),
+        buttons = [{"title": words.phrase("utter_buy_button", name=product_name(p, language)),
                     "payload": f'/buy_product{{"product":"{p.code}"}}'}
                    for p in suitable.products[:3]]
-        dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
+        dispatcher.utter_message(
+            response="utter_recommend_products", buttons=buttons,
+            level=level_words(suitable, language), lines=product_lines(suitable.products, words),
+            notice=risk_notice(suitable.risk_notice, words))
         return []

@@ -26,8 +26,7 @@ def debit(session: Session, card: DebitCard, amount: Decimal, on: date, zh: str,
     if card.frozen:
         raise RuleBroken(
             "card_frozen",
-            f"Debit card {card.masked_number} is frozen, so no money can leave it. "
-            "Please call 400-800-0000 or visit a branch.",
+            f"Debit card {card.masked_number} is frozen, so no money can leave it.",
         )
     if amount > card.balance:
         raise RuleBroken(

@@ -13,6 +13,9 @@ One file per area in `retriever/knowledge/` (wealth.yml, loans.yml, ...):
 A bank loads its own FAQ as JSONL, one line per question and language:
 {"id": "...", "question": "...", "answer": "...", "lang": "zh"} (optional "category", "source",
 "paraphrases"); `export_jsonl` writes the same form.
+
+EntryRecord is an entry of that format as a pydantic model: loading checks each entry with it, and
+the admin API takes and returns it (its OpenAPI schema).
 """
 
 import csv
@@ -21,8 +24,22 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Literal, Self, TypeVar
 
 import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+    with_config,
+)
+from pydantic_core import PydanticCustomError
 
 LANGUAGES = ("zh", "en")
 KNOWLEDGE_DIR = Path(__file__).resolve().parents[1] / "retriever" / "knowledge"
@@ -32,13 +49,21 @@ class KnowledgeBaseError(ValueError):
     """A knowledge-base file or line that cannot be used, with the reason."""
 
 
+# Text is a string (not YAML's yes or 100 read as a bool or a number), stripped, and not empty.
+Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1)]
+Texts = Annotated[list[Text], Strict()]
+
+
+# A plain dataclass: code builds sides unchecked (retriever/faq.py, tests); pydantic checks the
+# ones read from a file or sent to the admin API, as part of an EntryRecord.
+@with_config(ConfigDict(extra="forbid"))
 @dataclass
 class Side:
-    """An entry in one language."""
+    """An entry in one language: its question, other ways customers ask it, and the answer."""
 
-    question: str
-    answer: str
-    paraphrases: list[str] = field(default_factory=list)
+    question: Text
+    answer: Text
+    paraphrases: Texts = field(default_factory=list)
 
     def texts(self) -> list[str]:
         """What a customer's question is matched against: the question and its paraphrases."""
@@ -61,40 +86,74 @@ class Entry:
         return self.sides.get(language)
 
 
-def _text(value: object, where: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise KnowledgeBaseError(f"{where}: must be non-empty text")
-    return value.strip()
+class EntryRecord(BaseModel):
+    """An entry as a knowledge-base file holds it (and the admin API sends and receives it)."""
+
+    # extra="forbid": a misspelt field is an error, not silently dropped.
+    model_config = ConfigDict(extra="forbid", strict=True)
+    id: Text
+    category: str = Field("general", description="Left empty: general")
+    source: str = Field("", description="Where the answer comes from")
+    near_faq: Text | None = Field(None, description="The curated FAQ topic this entry restates "
+                                  "(set by retriever/near_faq.py)")
+    zh: Side | None = None
+    en: Side | None = None
+
+    @field_validator("category", "source", "near_faq", mode="before")
+    @classmethod
+    def _default_if_empty(cls, value: object, info: ValidationInfo) -> object:
+        # Left empty or null (as the editor's form and a YAML `source:` leave them): the default.
+        return value or cls.model_fields[str(info.field_name)].default
+
+    @model_validator(mode="after")
+    def _a_side(self) -> Self:
+        if not (self.zh or self.en):
+            raise PydanticCustomError("no_side", "needs a zh or en side")
+        return self
+
+    def entry(self) -> Entry:
+        sides = {language: side for language in LANGUAGES if (side := getattr(self, language))}
+        return Entry(self.id, self.category, self.source, sides, self.near_faq)
 
 
-def entry_from_dict(data: dict, where: str) -> Entry:
-    if not isinstance(data, dict):
-        raise KnowledgeBaseError(f"{where}: an entry must be a mapping")
-    entry_id = _text(data.get("id"), f"{where}: id")
-    sides = {}
-    for language in LANGUAGES:
-        side = data.get(language)
-        if side is None:
-            continue
-        if not isinstance(side, dict):
-            raise KnowledgeBaseError(f"{where} {entry_id}: {language} must be a mapping")
-        paraphrases = side.get("paraphrases") or []
-        if not isinstance(paraphrases, list):
-            raise KnowledgeBaseError(f"{where} {entry_id}: {language}.paraphrases must be a list")
-        sides[language] = Side(
-            question=_text(side.get("question"), f"{where} {entry_id}: {language}.question"),
-            answer=_text(side.get("answer"), f"{where} {entry_id}: {language}.answer"),
-            paraphrases=[_text(p, f"{where} {entry_id}: {language}.paraphrases")
-                         for p in paraphrases],
-        )
-    if not sides:
-        raise KnowledgeBaseError(f"{where} {entry_id}: needs a zh or en side")
-    return Entry(id=entry_id, category=str(data.get("category") or "general"),
-                 source=str(data.get("source") or ""), sides=sides,
-                 near_faq=str(data["near_faq"]) if data.get("near_faq") else None)
+_SAYS = {"missing": "is required", "extra_forbidden": "unknown field",
+         "unexpected_keyword_argument": "unknown field", "string_type": "must be text",
+         "string_too_short": "must be non-empty text", "list_type": "must be a list",
+         "model_type": "must be a mapping", "dataclass_type": "must be a mapping",
+         "literal_error": "must be {expected}"}
+
+
+def _reasons(error: ValidationError) -> str:
+    """'zh.answer: is required; ...': each problem pydantic found, where it is, in plain words."""
+    said = []
+    for problem in error.errors():
+        place = "".join(f" #{part + 1}" if isinstance(part, int) else f".{part}"
+                        for part in problem["loc"]).lstrip(".")
+        says = _SAYS[problem["type"]].format(**problem.get("ctx", {})) \
+            if problem["type"] in _SAYS else problem["msg"]
+        said.append(f"{place}: {says}" if place else says)
+    return "; ".join(said)
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _checked(model: type[_Model], data: object, where: str) -> _Model:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise KnowledgeBaseError(f"{where}: {_reasons(error)}") from error
+
+
+def entry_from_dict(data: object, where: str) -> Entry:
+    named = data.get("id") if isinstance(data, dict) else None
+    if isinstance(named, str) and named.strip():
+        where = f"{where} {named.strip()}"
+    return _checked(EntryRecord, data, where).entry()
 
 
 def entry_to_dict(entry: Entry) -> dict:
+    """The entry as its file writes it, in the file's order (question, paraphrases, answer)."""
     data: dict = {"id": entry.id, "category": entry.category, "source": entry.source}
     if entry.near_faq:
         data["near_faq"] = entry.near_faq
@@ -142,30 +201,37 @@ def save_file(path: Path, entries: Iterable[Entry]) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def _from_rows(rows: Iterable[tuple]) -> list[Entry]:
+class _Line(BaseModel):
+    """One language of an entry, as a JSONL line or a CSV row has it; other keys are ignored."""
+
+    model_config = ConfigDict(strict=True)
+    id: Text
+    lang: Literal["zh", "en"]
+    question: Text
+    answer: Text
+    paraphrases: Texts | None = None
+    category: str | None = None
+    source: str | None = None
+
+
+def _from_rows(rows: Iterable[tuple[str, object]]) -> list[Entry]:
     """Entries from (where, {"id", "question", "answer", "lang", ...}) rows; rows with the same
     id are the languages of one entry."""
     by_id: dict[str, dict] = {}
     for where, item in rows:
-        if not isinstance(item, dict):
-            raise KnowledgeBaseError(f"{where}: must be a JSON object")
-        language = item.get("lang")
-        if language not in LANGUAGES:
-            raise KnowledgeBaseError(f"{where}: lang must be one of {', '.join(LANGUAGES)}")
-        entry_id = _text(item.get("id"), f"{where}: id")
-        data = by_id.setdefault(entry_id, {"id": entry_id, "category": item.get("category"),
-                                           "source": item.get("source")})
-        if language in data:
-            raise KnowledgeBaseError(f"{where}: {entry_id} has two {language} lines")
-        data[language] = {"question": item.get("question"), "answer": item.get("answer"),
-                          "paraphrases": item.get("paraphrases") or []}
-    return [entry_from_dict(data, f"id {entry_id}") for entry_id, data in by_id.items()]
+        line = _checked(_Line, item, where)
+        data = by_id.setdefault(line.id, line.model_dump(include={"id", "category", "source"}))
+        if line.lang in data:
+            raise KnowledgeBaseError(f"{where}: {line.id} has two {line.lang} lines")
+        data[line.lang] = {"question": line.question, "answer": line.answer,
+                           "paraphrases": line.paraphrases or []}
+    return [entry_from_dict(data, "id") for data in by_id.values()]
 
 
 def import_jsonl(lines: Iterable[str]) -> list[Entry]:
     """Entries from JSONL lines {"id", "question", "answer", "lang"}; lines with the same id
     are the languages of one entry."""
-    def rows() -> Iterator[tuple]:
+    def rows() -> Iterator[tuple[str, object]]:
         for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue

@@ -23,9 +23,9 @@ import yaml
 
 from core import knowledge_base as kb
 from core.config import PROJECT_ROOT
+from core.rasa_files import examples, responses
 
 HAN = re.compile(r"[\u3400-\u9fff]")
-ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 ACCOUNT_INTENTS = ("check_balance", "check_holdings", "check_loan", "check_repayment_schedule",
                    "check_credit_limit", "list_transactions", "repay_loan", "buy_product",
                    "redeem_product", "start_risk_assessment", "recommend_product", "freeze_card")
@@ -64,32 +64,7 @@ def language_of(text: str) -> str:
 
 def nlu_examples(path: Path) -> dict[str, list[str]]:
     """{intent or FAQ topic: its examples}, entity annotations removed."""
-    found: dict[str, list[str]] = {}
-    for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
-        if "intent" not in block:
-            continue
-        for line in str(block.get("examples", "")).splitlines():
-            text = line.strip()[2:].strip() if line.strip().startswith("- ") else ""
-            if text:
-                found.setdefault(block["intent"], []).append(ANNOTATION.sub(r"\1", text))
-    return found
-
-
-def responses(domain_dir: Path) -> dict[str, dict[str, str]]:
-    """{response name: {language: text}}: the default variant is Chinese, the one conditioned
-    on language = en is English."""
-    found: dict[str, dict[str, str]] = {}
-    for path in sorted(domain_dir.glob("*.yml")):
-        for name, variants in ((yaml.safe_load(path.read_text(encoding="utf-8")) or {})
-                               .get("responses") or {}).items():
-            for variant in variants:
-                language = "zh"
-                for condition in variant.get("condition") or []:
-                    if condition.get("name") == "language":
-                        language = condition.get("value")
-                if variant.get("text"):
-                    found.setdefault(name, {}).setdefault(language, variant["text"])
-    return found
+    return examples([path])
 
 
 def rule_actions(paths: Iterable[Path]) -> dict[str, str]:

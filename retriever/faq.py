@@ -10,45 +10,13 @@ yet trained.
 """
 
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
-import yaml
-
 from core.knowledge_base import Entry, Side
+from core.rasa_files import examples, responses
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
-_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 SOURCE = "curated FAQ"
-
-
-def examples(paths: Iterable[Path]) -> dict[str, list[str]]:
-    """{intent or FAQ topic: its examples in these Rasa NLU files, entity annotations removed}."""
-    found: dict[str, list[str]] = {}
-    for path in paths:
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
-            if "intent" not in block:
-                continue
-            for line in str(block.get("examples", "")).splitlines():
-                text = line.strip()[2:].strip() if line.strip().startswith("- ") else ""
-                if text:
-                    found.setdefault(block["intent"], []).append(_ANNOTATION.sub(r"\1", text))
-    return found
-
-
-def answers(paths: Iterable[Path]) -> dict[str, dict[str, str]]:
-    """{response name: {language: text}} of these domain files; the variant conditioned on
-    language = en is English, the default Chinese."""
-    found: dict[str, dict[str, str]] = {}
-    for path in paths:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for name, variants in (data.get("responses") or {}).items():
-            for variant in variants or []:
-                language = next((c.get("value") for c in variant.get("condition") or []
-                                 if c.get("name") == "language"), "zh")
-                if variant.get("text"):
-                    found.setdefault(name, {}).setdefault(language, variant["text"])
-    return found
 
 
 def files(project: Path) -> list[Path]:
@@ -59,7 +27,7 @@ def files(project: Path) -> list[Path]:
 
 def load_topics(project: Path) -> list[Entry]:
     """Every curated FAQ topic with an answer, as an entry of its examples per language."""
-    said = answers(sorted((project / "bot" / "domain").glob("faq_*.yml")))
+    said = responses(project / "bot" / "domain")
     topics = []
     for topic, texts in examples(sorted((project / "nlu" / "train").glob("faq_*.yml"))).items():
         response = f"utter_{topic}"

@@ -28,6 +28,13 @@ from web.admin.knowledge import EditConflict, EditRefused, NotFound
 KIND = "training-data"
 _INTENT_NAME = re.compile(r"[a-z][a-z0-9_]{1,62}")
 _TOPIC_NAME = re.compile(r"(" + "|".join(files.FAQ_GROUPS) + r")/[a-z][a-z0-9_]{1,62}")
+# A response's {placeholders}: the figures an action fills in, and the bank's facts ({bank_*}).
+_PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")
+
+
+def placeholders(text: str, facts: bool = False) -> set[str]:
+    """The figures a text needs filled in (with the bank's facts, if `facts`)."""
+    return {name for name in _PLACEHOLDER.findall(text) if facts or not name.startswith("bank_")}
 SCRATCH_PARTS = ("config.yml", "bot/domain", "bot/data", "nlu/train", "nlu/test")
 
 
@@ -94,6 +101,10 @@ def problems_in(project: files.Project) -> list[str]:
         for language, label in (("zh", "Chinese"), ("en", "English")):
             if not str(texts.get(language) or "").strip():
                 problems.append(f"{name}: the {label} answer is empty")
+        zh, en = (placeholders(str(texts.get(language) or "")) for language in ("zh", "en"))
+        if zh != en:
+            problems.append(f"{name}: both languages must fill in the same figures "
+                            f"({', '.join('{' + p + '}' for p in sorted(zh ^ en))} is in one only)")
         topic = name.removeprefix("utter_")
         if topic.split("/")[0] in files.FAQ_GROUPS and "/" in topic and topic not in intents:
             problems.append(f"{name}: answers an FAQ topic {topic} that has no examples")
@@ -200,6 +211,14 @@ class TrainingDataEditor:
                         username: str) -> dict:
         key = f"response:{name}"
         current = self.item(key)
+        before = set().union(*(placeholders(str(text)) for text in
+                               files.texts_of(current["variations"]).values()))
+        for language, text in texts.items():
+            if placeholders(text) != before:
+                # The actions pass exactly these: a new one stays empty, a dropped one is lost.
+                raise EditRefused(f"{language}: keep the figures "
+                                  f"{' '.join('{' + p + '}' for p in sorted(before)) or '(none)'}"
+                                  " as they are; the assistant fills them in")
         new = {**current, "variations": files.with_texts(current["variations"], texts)}
         self.apply({key: new}, {key: version}, username, "update", name)
         return self.item(key)

@@ -1,18 +1,28 @@
 """Reading and writing the assistant's training data as the repository keeps it.
 
-Two kinds of item: an intent (or FAQ topic such as faq_loan/flexi_loan) with its examples, in
-nlu/train/*.yml, and a response with its variations, in bot/domain/*.yml. Writing is the smallest
-text edit: the changed item's block is replaced in place, a new one appended to its file, a deleted
-one cut out; comments, order and everything else stay as they were. So a change made in the browser
-is the diff a developer would have made by hand.
+Three kinds of item: an intent (or FAQ topic such as faq_loan/flexi_loan) with its examples, in
+nlu/train/*.yml, a response with its variations, in bot/domain/*.yml, and a rule with its steps, in
+bot/data/rules.yml. Files go through ruamel.yaml's round trip, which keeps comments, order, quoting
+and block literals, in each file's own indentation. A write changes only the changed item (its new
+values merged into what is there, a new one appended, a deleted one cut out), so a change made in
+the browser is the diff a developer would have made by hand.
 """
 
+import io
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+from ruamel.yaml.tokens import CommentToken
+from ruamel.yaml.util import load_yaml_guess_indent
 
 NLU_DIR, DOMAIN_DIR, HELDOUT_DIR = "nlu/train", "bot/domain", "nlu/test"
 # An intent staff add gets its answer through a rule here ("intent, then its response").
@@ -22,9 +32,6 @@ DOMAIN_INTENTS_FILE = "bot/domain/core.yml"
 FAQ_GROUPS = ("faq_wealth", "faq_loan", "faq_service")
 ENGLISH = [{"type": "slot", "name": "language", "value": "en"}]
 
-_INTENT_LINE = re.compile(r"- intent: (\S+)\s*$")
-_RESPONSE_LINE = re.compile(r"  (\S+):\s*$")
-_RULE_LINE = re.compile(r"  - rule: (.+?)\s*$")
 # Rasa's entity markup: [span](entity) or [span]{"entity": ..., "value": ...}
 _MARKUP = re.compile(r"\[(?P<span>[^\]]+)\](?:\((?P<entity>[^)]+)\)|(?P<json>\{[^}]*\}))")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -72,6 +79,50 @@ def normalised(text: str) -> str:
     return " ".join(parse_example(text)["text"].casefold().split())
 
 
+# --- files, round trip --------------------------------------------------------------------------
+
+class _Representer(RoundTripRepresenter):
+    """Writes None as `null`, as Rasa's files do (ruamel's default is an empty value)."""
+
+
+_Representer.add_representer(type(None), lambda representer, _: representer.represent_scalar(
+    "tag:yaml.org,2002:null", "null"))
+
+
+def _yaml() -> YAML:
+    yaml = YAML()
+    yaml.Representer = _Representer
+    yaml.preserve_quotes = True
+    yaml.width = 1_000_000  # long answers stay on their one line
+    return yaml
+
+
+@dataclass
+class Document:
+    """One YAML file as loaded, dumped in its own indentation: the repository has two styles,
+    lists level with their key (sequence 2, offset 0) and indented under it (4, 2)."""
+
+    data: Any
+    sequence: int = 2
+    offset: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> "Document":
+        data, sequence, offset = load_yaml_guess_indent(text, yaml=_yaml())
+        return cls(data, sequence or 2, offset or 0)
+
+    def dump(self) -> str:
+        yaml, out = _yaml(), io.StringIO()
+        yaml.indent(mapping=2, sequence=self.sequence, offset=self.offset)
+        yaml.dump(self.data, out)
+        return out.getvalue()
+
+
+def _read(path: Path) -> dict:
+    """Plain data, as Rasa reads it (ruamel's safe loader); only writing needs the round trip."""
+    return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8")) or {}
+
+
 # --- the project as items ---------------------------------------------------------------------
 
 @dataclass
@@ -89,26 +140,25 @@ class Project:
     def load(cls, root: Path) -> "Project":
         project = cls(root)
         for path in sorted((root / NLU_DIR).glob("*.yml")):
-            for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+            for block in _read(path).get("nlu") or []:
                 if "intent" in block:
                     project.items[f"intent:{block['intent']}"] = {
                         "file": f"{NLU_DIR}/{path.name}",
-                        "examples": examples_of(block.get("examples", ""))}
+                        "examples": examples_of(block.get("examples") or "")}
         for path in sorted((root / DOMAIN_DIR).glob("*.yml")):
-            domain = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            domain = _read(path)
             for name, variations in (domain.get("responses") or {}).items():
                 project.items[f"response:{name}"] = {"file": f"{DOMAIN_DIR}/{path.name}",
                                                      "variations": variations}
             project.entities += [e if isinstance(e, str) else next(iter(e))
                                  for e in domain.get("entities") or []]
-        rules = root / RULES_FILE
-        if rules.exists():
-            for rule in (yaml.safe_load(rules.read_text(encoding="utf-8")) or {}).get("rules", []):
+        if (root / RULES_FILE).exists():
+            for rule in _read(root / RULES_FILE).get("rules") or []:
                 project.items[f"rule:{rule['rule']}"] = {"file": RULES_FILE,
                                                          "steps": rule.get("steps", [])}
         for path in sorted((root / HELDOUT_DIR).glob("*.yml")):
-            for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
-                for example in examples_of(block.get("examples", "")):
+            for block in _read(path).get("nlu") or []:
+                for example in examples_of(block.get("examples") or ""):
                     project.heldout[normalised(example)] = block.get("intent", "")
         return project
 
@@ -144,162 +194,152 @@ def with_texts(variations: list[dict], texts: dict[str, str]) -> list[dict]:
     return variations
 
 
-# --- writing: the smallest edit to each file --------------------------------------------------
+# --- writing: only the changed item -----------------------------------------------------------
+# The blank line or comment that follows an item is kept by ruamel on the item's last scalar (its
+# "end"): adding or removing an item moves that end so the spacing around it stays as it was.
 
-def _intent_block(name: str, examples: list[str]) -> list[str]:
-    return [f"- intent: {name}", "  examples: |", *(f"    - {e}" for e in examples)]
-
-
-def _rule_block(name: str, steps: list[dict]) -> list[str]:
-    return [f"  - rule: {name}", "    steps:",
-            *(f"      - {kind}: {value}" for step in steps for kind, value in step.items())]
+def _keys(node: Any) -> list:
+    return list(node) if isinstance(node, CommentedMap) else list(range(len(node)))
 
 
-def _quoted(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else json.dumps(value)
+def _end(node: Any, key: Any) -> tuple[list, int]:
+    """Where what follows node[key] is kept: (comment slots of its last scalar, which slot)."""
+    while isinstance(node[key], (CommentedMap, CommentedSeq)) and node[key]:
+        node, key = node[key], _keys(node[key])[-1]
+    return node.ca.items.setdefault(key, [None] * 4), 2 if isinstance(node, CommentedMap) else 0
 
 
-def _plain(value: object) -> str:
-    return value if isinstance(value, str) and re.fullmatch(r"[A-Za-z_][\w-]*", value) else \
-        _quoted(value)
+def _gap(end: Any) -> str:
+    """The line breaks that open what follows an item: blank lines (and, after a plain scalar,
+    the break of its own line), not the comment."""
+    return "" if end is None else end.value[:len(end.value) - len(end.value.lstrip("\n"))]
 
 
-def _response_block(name: str, variations: list[dict], dash: int) -> list[str]:
-    """As the domain files write it: condition, text, buttons; `dash` is the list indent (2 or 4).
-    Nested lists sit 2 further in when lists are indented, level with their key when not."""
-    key = dash + 2
-    nested = key + 2 if dash == 4 else key
-    lines = [f"  {name}:"]
-    for variation in variations:
-        order = ["condition", "text", "buttons"]
-        fields = sorted(variation, key=lambda f: order.index(f) if f in order else len(order))
-        for index, name_ in enumerate(fields):
-            prefix = " " * dash + "- " if index == 0 else " " * key
-            value = variation[name_]
-            if isinstance(value, list):
-                lines.append(f"{prefix}{name_}:")
-                for entry in value:
-                    for position, (k, v) in enumerate(entry.items()):
-                        scalar = _plain(v) if name_ == "condition" else _quoted(v)
-                        lines.append(" " * nested + ("- " if position == 0 else "  ")
-                                     + f"{k}: {scalar}")
+def _add(container: Any, key: Any, value: Any) -> None:
+    """Appends value (at key in a mapping), spaced from the one before as most items are."""
+    keys = _keys(container)
+    if isinstance(container, CommentedMap):
+        container[key] = value
+    else:
+        container.append(value)
+        key = len(container) - 1
+    if keys:  # the file's end moves to the new item; the old last one gets the usual gap
+        gaps = Counter(_gap(slots[slot]) for slots, slot in (_end(container, k) for k in keys[:-1]))
+        gap = gaps.most_common(1)[0][0] if gaps else ""
+        (new, at), (last, slot) = _end(container, key), _end(container, keys[-1])
+        new[at], last[slot] = last[slot], CommentToken(gap, CommentMark(0)) if gap else None
+
+
+def _remove(parent: Any, name: Any, key: Any) -> None:
+    """Deletes parent[name][key] with the comment above it; the one below it stays."""
+    container = parent[name]
+    keys = _keys(container)
+    (gone, at), index = _end(container, key), keys.index(key)
+    if index > 0:
+        before, slot = _end(container, keys[index - 1])
+        before[slot] = gone[at]
+    elif len(keys) > 1:  # the comment below it now opens the list
+        end = gone[at]
+        comment = end.value[len(_gap(end)):] if end is not None else ""
+        opening = [CommentToken(comment, CommentMark(0))] if comment else None
+        container.ca.comment = [None, opening]
+        if isinstance(parent, CommentedMap) and name in parent.ca.items:  # it comes first
+            parent.ca.items[name][3] = opening
+    del container[key]
+    if isinstance(container, CommentedMap):
+        container.ca.items.pop(key, None)
+
+
+def _node(value: Any, quote: bool) -> Any:
+    """New YAML for value; responses quote their strings as the domain files do, but not the
+    values in a slot condition."""
+    if isinstance(value, dict):
+        return CommentedMap((k, _node(v, quote and k != "condition")) for k, v in value.items())
+    if isinstance(value, list):
+        return CommentedSeq(_node(v, quote) for v in value)
+    return DoubleQuotedScalarString(value) if quote and isinstance(value, str) else value
+
+
+def _merge(parent: Any, key: Any, value: Any, quote: bool) -> None:
+    """parent[key] = value, leaving what is equal as it was (with its comments and quoting)."""
+    old = parent[key]
+    if isinstance(old, CommentedMap) and isinstance(value, dict):
+        for gone in [k for k in old if k not in value]:
+            _remove(parent, key, gone)
+        for k, v in value.items():
+            if k in old:
+                _merge(old, k, v, quote and k != "condition")
             else:
-                lines.append(f"{prefix}{name_}: {_quoted(value)}")
-    return lines
+                _add(old, k, _node(v, quote and k != "condition"))
+    elif isinstance(old, CommentedSeq) and isinstance(value, list):
+        while len(old) > len(value):
+            _remove(parent, key, len(old) - 1)
+        for index, v in enumerate(value):
+            if index < len(old):
+                _merge(old, index, v, quote)
+            else:
+                _add(old, None, _node(v, quote))
+    elif isinstance(old, str) and isinstance(value, str):
+        if old != value:  # in the old one's style: plain, quoted, block literal
+            parent[key] = type(old)(value)
+    elif old != value:
+        parent[key] = _node(value, quote)
 
 
-def _find_block(lines: list[str], start_pattern: re.Pattern, name: str, indent: int,
-                begin: int = 0, end: int | None = None, lists_inside: bool = False,
-                ) -> tuple[int, int] | None:
-    """[first, last) lines of the block whose header names `name`; the block ends at the first
-    non-blank line indented `indent` or less (a "- " list item at `indent` itself still belongs to
-    a response: some files do not indent lists under their key), trailing blank lines left out."""
-    end = len(lines) if end is None else end
-
-    def inside(line: str) -> bool:
-        depth = len(line) - len(line.lstrip())
-        return not line.strip() or depth > indent or (
-            lists_inside and depth == indent and line.lstrip().startswith("- "))
-
-    for first in range(begin, end):
-        match = start_pattern.match(lines[first])
-        if match and match.group(1) == name:
-            last = first + 1
-            while last < end and inside(lines[last]):
-                last += 1
-            while last > first + 1 and not lines[last - 1].strip():
-                last -= 1
-            return first, last
-    return None
+_SECTIONS = {"intent": ("nlu", "intent", "examples"), "rule": ("rules", "rule", "steps"),
+             "response": ("responses", None, "variations")}
 
 
-def _responses_section(lines: list[str]) -> tuple[int, int]:
-    begin = next((i + 1 for i, line in enumerate(lines) if line.rstrip() == "responses:"), None)
-    if begin is None:
-        lines += ["", "responses:"]
-        return len(lines), len(lines)
-    end = next((i for i in range(begin, len(lines)) if re.match(r"[A-Za-z_]", lines[i])),
-               len(lines))
-    while end > begin and not lines[end - 1].strip():
-        end -= 1
-    return begin, end
-
-
-def _dash_of(lines: list[str], begin: int, end: int) -> int:
-    for line in lines[begin:end]:
-        if line.lstrip().startswith("- "):
-            return len(line) - len(line.lstrip())
-    return 4
-
-
-def _spaced(lines: list[str]) -> bool:
-    """Whether the file leaves a blank line between intent blocks."""
-    return any(not lines[i - 1].strip() for i, line in enumerate(lines)
-               if i > 0 and _INTENT_LINE.match(line) and lines[i - 2:i - 1] != ["nlu:"])
-
-
-def _replace(lines: list[str], span: tuple[int, int] | None, new: list[str] | None,
-             at: int, spaced: bool) -> None:
-    if span and new is not None:
-        lines[span[0]:span[1]] = new
-    elif span:  # delete, with the blank line that separated it
-        first, last = span
-        if spaced and first > 0 and not lines[first - 1].strip():
-            first -= 1
-        elif spaced and last < len(lines) and not lines[last].strip():
-            last += 1
-        del lines[first:last]
-    elif new is not None:
-        lines[at:at] = ([""] if spaced else []) + new
+def _write(data: Any, kind: str, name: str, value: dict | None) -> None:
+    """The item `kind:name` in a file's data set to value (None: removed)."""
+    section, label, part = _SECTIONS[kind]
+    container = data.get(section)
+    at = None if container is None else next(
+        (k for k in _keys(container) if (container[k].get(label) if label else k) == name), None)
+    if value is None:
+        if at is not None:
+            _remove(data, section, at)
+        return
+    content = value[part]
+    if kind == "intent":  # Rasa's style: the examples as one block literal
+        content = LiteralScalarString("".join(f"- {e}\n" for e in content))
+    quote = kind == "response"
+    if at is not None and label:
+        _merge(container[at], part, content, quote)
+    elif at is not None:
+        _merge(container, at, content, quote)
+    else:
+        new = _node({label: name, part: content} if label else content, quote)
+        if container is None:  # the file has no such section yet
+            _add(data, section, CommentedSeq([new]) if label else CommentedMap([(name, new)]))
+        else:
+            _add(container, name, new)
 
 
 def edited_texts(root: Path, project: Project, changes: dict[str, dict | None]
                  ) -> dict[str, str]:
     """The new text of every file `changes` (item key -> new value, None = delete) touches."""
-    texts: dict[str, list[str]] = {}
+    documents: dict[str, Document] = {}
 
-    def lines_of(relative: str) -> list[str]:
-        if relative not in texts:
+    def document(relative: str) -> Document:
+        if relative not in documents:
             path = root / relative
-            texts[relative] = (path.read_text(encoding="utf-8").splitlines() if path.exists()
-                               else ['version: "3.1"', "nlu:" if relative.startswith(NLU_DIR)
-                                     else "responses:"])
-        return texts[relative]
+            documents[relative] = (
+                Document.parse(path.read_text(encoding="utf-8")) if path.exists()
+                else Document(CommentedMap(version=DoubleQuotedScalarString("3.1"))))
+        return documents[relative]
 
     for key, new in changes.items():
         kind, name = key.split(":", 1)
         old = project.items.get(key)
         for relative in {value["file"] for value in (old, new) if value}:
-            lines = lines_of(relative)
             keep = new if new and new["file"] == relative else None
-            if kind == "intent":
-                span = _find_block(lines, _INTENT_LINE, name, 0)
-                block = _intent_block(name, keep["examples"]) if keep else None
-                _replace(lines, span, block, len(lines), _spaced(lines))
-            elif kind == "rule":
-                span = _find_block(lines, _RULE_LINE, name, 2)
-                block = _rule_block(name, keep["steps"]) if keep else None
-                _replace(lines, span, block, len(lines), True)
-            else:
-                begin, end = _responses_section(lines)
-                span = _find_block(lines, _RESPONSE_LINE, name, 2, begin, end, True)
-                block = (_response_block(name, keep["variations"], _dash_of(lines, begin, end))
-                         if keep else None)
-                _replace(lines, span, block, end, False)
+            _write(document(relative).data, kind, name, keep)
         if kind == "intent" and "/" not in name and (old is None) != (new is None):
-            _list_in_domain(lines_of(DOMAIN_INTENTS_FILE), name, listed=new is not None)
-    return {relative: "\n".join(lines) + "\n" for relative, lines in texts.items()}
-
-
-def _list_in_domain(lines: list[str], intent: str, listed: bool) -> None:
-    begin = next(i + 1 for i, line in enumerate(lines) if line.rstrip() == "intents:")
-    end = begin
-    while end < len(lines) and (not lines[end].strip() or lines[end].startswith(" ")):
-        end += 1
-    items = [i for i in range(begin, end) if re.fullmatch(r"\s*- " + re.escape(intent), lines[i])]
-    if listed and not items:
-        last = max(i for i in range(begin, end) if lines[i].lstrip().startswith("- "))
-        lines.insert(last + 1, lines[last].split("-")[0] + f"- {intent}")
-    elif not listed:
-        for index in reversed(items):
-            del lines[index]
+            domain = document(DOMAIN_INTENTS_FILE).data
+            if new is None:
+                for index in reversed([i for i, e in enumerate(domain["intents"]) if e == name]):
+                    _remove(domain, "intents", index)
+            elif name not in domain["intents"]:
+                _add(domain["intents"], None, name)
+    return {relative: document.dump() for relative, document in documents.items()}

@@ -52,6 +52,12 @@ class Api:
         return self.get(customer, "/balance").json()["balance"]
 
     @staticmethod
+    def accepted(response, moves: bool = True) -> dict:
+        """The body of a call that went through: 201 when it moved money, 200 for its quote."""
+        assert response.status_code == (201 if moves else 200), response.text
+        return response.json()
+
+    @staticmethod
     def refused(response, status: int, code: str) -> dict:
         """The refusal's body, after checking its status, code and readable detail."""
         assert response.status_code == status, response.text
@@ -59,6 +65,14 @@ class Api:
         assert body["code"] == code, body
         assert len(body["detail"]) > 10, body
         return body
+
+
+@pytest.fixture(params=[True, False], ids=["real", "quote"])
+def moves(request) -> bool:
+    """A test that takes `moves` runs twice: on a money-moving call (True) and on its quote, the
+    same call to .../quote (False), a dry run with the same checks and refusals that moves
+    nothing."""
+    return request.param
 
 
 @pytest.fixture

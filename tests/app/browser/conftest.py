@@ -1,8 +1,9 @@
 """One headless Chromium per test module."""
 
 import pytest
-from chromium import CHROMIUM, QUIET
 from playwright.sync_api import sync_playwright
+
+from tests.app.browser.chromium import CHROMIUM, QUIET
 
 
 @pytest.fixture(scope="module")

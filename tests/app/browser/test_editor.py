@@ -9,10 +9,10 @@ import time
 
 import httpx
 import pytest
-from chromium import ANSWER, SCREENSHOTS, ask, last_bot, new_page
 from playwright.sync_api import Page, expect
 
 from core.database import new_engine
+from tests.app.browser.chromium import ANSWER, SCREENSHOTS, ask, last_bot, new_page
 from web.admin.staff import Staff
 
 PASSWORD = "correct horse battery"

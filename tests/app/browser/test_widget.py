@@ -3,8 +3,9 @@
 import re
 
 import pytest
-from chromium import ANSWER, SCREENSHOTS, ask, last_bot, new_page
 from playwright.sync_api import Page, expect
+
+from tests.app.browser.chromium import ANSWER, SCREENSHOTS, ask, last_bot, new_page
 
 
 @pytest.fixture(scope="module", autouse=True)

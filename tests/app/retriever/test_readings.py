@@ -6,7 +6,7 @@ import json
 from core import knowledge_base as kb
 from retriever import calibrate, readings
 from retriever.decision import RasaReading
-from tests.app.retriever.test_retriever import FakeEncoder
+from tests.app.retriever.fakes import FakeEncoder
 from web.admin.models import publish_readings, readings_of
 
 

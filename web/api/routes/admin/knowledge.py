@@ -6,7 +6,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
-from pydantic import BaseModel, Field
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
 from core import knowledge_base as kb
 from web.admin.knowledge import HTTP_STATUS, EditConflict, EditRefused, NotFound, version_of
@@ -15,18 +15,20 @@ from web.api.deps import EditorDep, KnowledgeEditorDep, ViewerDep
 router = APIRouter(prefix="/admin/api/knowledge", tags=["admin: knowledge base"])
 
 
-class EntryIn(BaseModel):
-    """An entry as in the YAML files: id, category, source, and zh / en sides with question,
-    paraphrases and answer."""
+class EntryIn(kb.EntryRecord):
+    """An entry as in the YAML files, with the version it was edited from."""
 
-    model_config = {"extra": "allow"}
-    id: str | None = None
     version: str | None = Field(None, description="The version you edited (required to save)")
 
 
-class EntryOut(BaseModel):
-    model_config = {"extra": "allow"}
-    version: str
+class EntryOut(kb.EntryRecord):
+    version: str = Field(description="Name it when you save a change to the entry")
+
+    @model_serializer(mode="wrap")
+    def _no_nulls(self, handler: SerializerFunctionWrapHandler):
+        # A missing side or near_faq is left out, as in the file, not sent as null. (No return
+        # annotation: pydantic would take it for the schema.)
+        return {key: value for key, value in handler(self).items() if value is not None}
 
 
 def out(entry: kb.Entry) -> dict[str, Any]:

@@ -213,18 +213,25 @@ class ActionAskBuyProduct(AccountAction):
         return []
 
 
-class ActionBuyProduct(MoneySubmit):
+class OrderSubmit(MoneySubmit):
+    """Places the confirmed order (`side`: buy or redeem) and says `receipt_response`."""
+
+    side, receipt_response = "", ""
+
+    async def move(self, customer, target, amount, key):
+        return await self.client.order(customer, self.side, target, amount, key=key)
+
+    def receipt(self, done, words):
+        return {"response": self.receipt_response, **order_values(done, words)}
+
+
+class ActionBuyProduct(OrderSubmit):
     form, confirmed_slot = "buy_form", "buy_confirmed"
     target_slot, amount_slot = "buy_product", "buy_amount"
+    side, receipt_response = "buy", "utter_buy_done"
 
     def name(self) -> str:
         return "action_buy_product"
-
-    async def move(self, customer, target, amount, key):
-        return await self.client.order(customer, "buy", target, amount, key=key)
-
-    def receipt(self, done, words):
-        return {"response": "utter_buy_done", **order_values(done, words)}
 
 
 class ValidateRedeemForm(MoneyForm):
@@ -328,18 +335,13 @@ class ActionAskRedeemAmount(AccountAction):
         return []
 
 
-class ActionRedeemProduct(MoneySubmit):
+class ActionRedeemProduct(OrderSubmit):
     form, confirmed_slot = "redeem_form", "redeem_confirmed"
     target_slot, amount_slot = "redeem_product", "redeem_amount"
+    side, receipt_response = "redeem", "utter_redeem_done"
 
     def name(self) -> str:
         return "action_redeem_product"
-
-    async def move(self, customer, target, amount, key):
-        return await self.client.order(customer, "redeem", target, amount, key=key)
-
-    def receipt(self, done, words):
-        return {"response": "utter_redeem_done", **order_values(done, words)}
 
 
 class ActionRecommendProduct(AccountAction):

@@ -30,7 +30,7 @@ from actions.language import reply_language
 from actions.periods import Clock, business_today, parse_period, resolve_period
 from actions.refusals import SERVICE_FAULTS
 from actions.settings import get_settings
-from actions.wording import Wording
+from actions.wording import Wording, in_language
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ def _loan_id(tracker: Tracker) -> Optional[str]:
 
 
 def _name(item: Any, language: str) -> str:
-    return item.name_zh if language == "zh" else item.name_en
+    return in_language(item, "name", language)
 
 
 def _days(words: Wording, count: int) -> str:
@@ -380,8 +380,7 @@ class ActionListTransactions(AccountAction):
         lines = [words.phrase("utter_transaction_line",
                               day=(money.short_day if one_year else money.day)(row.booked_on,
                                                                               language),
-                              description=row.description_zh if language == "zh"
-                              else row.description_en,
+                              description=in_language(row, "description", language),
                               amount=money.amount(row.amount, language, True))
                  for row in rows[:MAX_LISTED_TRANSACTIONS]]
         more = len(rows) - MAX_LISTED_TRANSACTIONS

@@ -31,7 +31,6 @@ from actions.wording import Wording
 
 logger = logging.getLogger(__name__)
 ENTRY_ENTITY = "kb_entry"
-# What a knowledge-base source label means to a customer.
 # A knowledge-base entry's source -> the response that names it to the customer.
 SOURCE_NAMES = {
     "demo-bank.md": "utter_kb_source_terms",

@@ -21,7 +21,7 @@ from actions.forms import (
     text_of,
 )
 from actions.identity import customer_id
-from actions.wording import Wording
+from actions.wording import Wording, in_language
 
 # Refusals of the amount: say why and ask for the amount again.
 AMOUNT_REFUSALS = frozenset({"invalid_amount", "above_outstanding", "below_amount_due",
@@ -29,7 +29,7 @@ AMOUNT_REFUSALS = frozenset({"invalid_amount", "above_outstanding", "below_amoun
 
 
 def loan_name(loan: Loan, language: str) -> str:
-    return f"{loan.name_zh if language == 'zh' else loan.name_en} {loan.loan_id}"
+    return f"{in_language(loan, 'name', language)} {loan.loan_id}"
 
 
 def open_loans(loans: List[Loan]) -> List[Loan]:

@@ -30,7 +30,7 @@ from actions.forms import (
 from actions.identity import customer_id
 from actions.language import reply_language
 from actions.product_names import ProductNames
-from actions.wording import Wording
+from actions.wording import Wording, in_language
 
 
 def risk_notice(notice: Optional[Dict[str, str]], words: Wording) -> str:
@@ -57,10 +57,10 @@ def product_name(item: Any, language: str) -> str:
 
 def product_lines(products: List[Product], words: Wording) -> str:
     """One utter_product_line per product."""
-    zh = words.language == "zh"
+    language = words.language
     return words.lines("utter_product_line", [{
-        "name": p.name_zh if zh else p.name_en, "code": p.code, "risk": p.risk,
-        "returns": p.return_zh if zh else p.return_en,
+        "name": in_language(p, "name", language), "code": p.code, "risk": p.risk,
+        "returns": in_language(p, "return", language),
         "minimum": money.amount(p.min_purchase, words.language)} for p in products])
 
 

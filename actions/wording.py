@@ -3,7 +3,7 @@ edit it in the browser; actions only supply the figures, as the responses' {plac
 
 A reply that is one response: `dispatcher.utter_message(response="utter_balance", balance=...)`;
 Rasa picks the variation for the `language` slot and fills the placeholders from the values and
-the slots (the bank's facts, such as {hotline}, are slots: bot/domain/core.yml).
+the slots (the bank's facts, such as {bank_hotline}, are slots: bot/domain/core.yml).
 
 A reply built from parts (a line per holding, per installment) renders each part here with
 `Wording.phrase`, the same way Rasa would, and passes the joined lines to the reply's response.
@@ -47,6 +47,11 @@ def fill(template: str, values: Dict[str, Any]) -> str:
         return str(values[key])
 
     return _PLACEHOLDER.sub(value, template)
+
+
+def in_language(item: Any, field: str, language: str) -> str:
+    """The account service's own bilingual text (name_zh / name_en, ...) for the reply."""
+    return getattr(item, f"{field}_{'zh' if language == 'zh' else 'en'}")
 
 
 class Wording:

@@ -10,8 +10,10 @@ import yaml
 
 # Rasa's entity markup, [span](entity) or [span]{"entity": ...}: the customer typed the span.
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
-# A fact in a response, {bank_hotline}: a slot whose initial value is the fact (core.yml).
-_FACT = re.compile(r"{(bank_\w+)}")
+# A response's {placeholders}, in Rasa's template syntax: the figures an action fills in, and
+# the bank's facts ({bank_hotline}: slots whose initial value is the fact, bot/domain/core.yml).
+_PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")
+FACT_PREFIX = "bank_"
 
 
 def _load(path: Path) -> dict:
@@ -32,13 +34,18 @@ def examples(paths: Iterable[Path]) -> dict[str, list[str]]:
     return found
 
 
+def placeholders(text: str) -> set[str]:
+    """The figures a response's text needs an action to fill in (the bank's facts aside)."""
+    return {name for name in _PLACEHOLDER.findall(text) if not name.startswith(FACT_PREFIX)}
+
+
 def responses(domain_dir: Path) -> dict[str, dict[str, str]]:
     """{response name: {language: text}} of the domain: the variant conditioned on language = en
     is English, the default Chinese; the bank's facts filled in, as Rasa fills them."""
     domains = [_load(path) for path in sorted(domain_dir.glob("*.yml"))]
     facts = {name: str(slot["initial_value"]) for domain in domains
              for name, slot in (domain.get("slots") or {}).items()
-             if _FACT.fullmatch(f"{{{name}}}") and slot.get("initial_value") is not None}
+             if name.startswith(FACT_PREFIX) and slot.get("initial_value") is not None}
     found: dict[str, dict[str, str]] = {}
     for domain in domains:
         for name, variants in (domain.get("responses") or {}).items():
@@ -46,6 +53,7 @@ def responses(domain_dir: Path) -> dict[str, dict[str, str]]:
                 language = next((c.get("value") for c in variant.get("condition") or []
                                  if c.get("name") == "language"), "zh")
                 if variant.get("text"):
-                    text = _FACT.sub(lambda m: facts.get(m.group(1), m.group(0)), variant["text"])
+                    text = _PLACEHOLDER.sub(lambda m: facts.get(m.group(1), m.group(0)),
+                                            variant["text"])
                     found.setdefault(name, {}).setdefault(language, text)
     return found

@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import yaml
 
+from core.rasa_files import placeholders
 from web.admin import training_files as files
 from web.admin.changes import ChangeLog
 from web.admin.knowledge import EditConflict, EditRefused, NotFound
@@ -28,13 +29,6 @@ from web.admin.knowledge import EditConflict, EditRefused, NotFound
 KIND = "training-data"
 _INTENT_NAME = re.compile(r"[a-z][a-z0-9_]{1,62}")
 _TOPIC_NAME = re.compile(r"(" + "|".join(files.FAQ_GROUPS) + r")/[a-z][a-z0-9_]{1,62}")
-# A response's {placeholders}: the figures an action fills in, and the bank's facts ({bank_*}).
-_PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")
-
-
-def placeholders(text: str, facts: bool = False) -> set[str]:
-    """The figures a text needs filled in (with the bank's facts, if `facts`)."""
-    return {name for name in _PLACEHOLDER.findall(text) if facts or not name.startswith("bank_")}
 SCRATCH_PARTS = ("config.yml", "bot/domain", "bot/data", "nlu/train", "nlu/test")
 
 

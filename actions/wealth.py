@@ -81,9 +81,11 @@ async def read_product(form: BankFormValidation, tracker, slot: str, catalogue: 
     elif tracker.get_slot(REQUESTED_SLOT) == slot:
         if intent_of(tracker) not in QUESTION_INTENTS:
             found = names.resolve(text_of(tracker))
-        else:  # a bare name answers the question even when Rasa hears an FAQ in it
+        else:  # a bare name, or a short choice between names ("daily cash or steady?"),
+            # answers the question even when Rasa hears an FAQ in it
             code = names.is_name(text_of(tracker))
-            found = [code] if code else []
+            several = [] if code else names.resolve(text_of(tracker))
+            found = [code] if code else (several if len(several) > 1 else [])
     else:
         return {}
     if len(found) == 1:

@@ -10,7 +10,8 @@ onnxruntime and tokenizes with the Rust `tokenizers`. This writes, into --out:
 
 The graph's matrix products are quantised to int8 (weights per channel, activations on the fly):
 the weights come from a 4-bit file anyway (retriever.encoder.convert), and int8 makes the file
-a quarter of the size and a message about twice as fast. The test suite checks the file
+a quarter of the size and a message about twice as fast (cosine to the torch model 0.96-0.98
+for the fine-tuned encoder, above 0.99 for the base). The test suite checks the file
 against the torch model (tests/app/retriever/encoder/test_export.py).
 
     python -m retriever.encoder.export --model .cache/models/multilingual-e5-small \

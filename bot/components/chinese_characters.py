@@ -10,13 +10,15 @@ is Rasa's CountVectorsFeaturizer that sees a word without a Han character as emp
 from __future__ import annotations
 
 import re
-from typing import List
+from typing import Any, List, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
     CountVectorsFeaturizer,
 )
+from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -32,3 +34,16 @@ class ChineseCharacterFeaturizer(CountVectorsFeaturizer):
         if attribute != TEXT:
             return processed
         return [token if _HAN.search(token) else "" for token in processed]
+
+    @staticmethod
+    def _attribute_texts_is_non_empty(attribute_texts: List[str]) -> bool:
+        # Words without Chinese are blanked to spaces: only real characters are worth a vocabulary.
+        return any(text.strip() for text in attribute_texts)
+
+    def train(self, training_data: TrainingData, model: Optional[Any] = None) -> Resource:
+        resource = super().train(training_data, model)
+        # Data without any Chinese (an English-only bank, the BANKING77 benchmark) teach nothing:
+        # no vectorizer is kept, and every message then gets no character features.
+        self.vectorizers = {attribute: vectorizer for attribute, vectorizer
+                            in self.vectorizers.items() if hasattr(vectorizer, "vocabulary_")}
+        return resource

@@ -34,6 +34,7 @@ import yaml
 from sklearn.metrics import accuracy_score, f1_score
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the model's own components (bot.components), run from anywhere
 FALLBACK = "nlu_fallback"
 Examples = List[Tuple[str, str]]  # (text, intent)
 

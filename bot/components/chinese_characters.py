@@ -10,13 +10,13 @@ is Rasa's CountVectorsFeaturizer that sees a word without a Han character as emp
 from __future__ import annotations
 
 import re
-from typing import Any, List, Optional
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
     CountVectorsFeaturizer,
 )
-from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -44,6 +44,7 @@ class ChineseCharacterFeaturizer(CountVectorsFeaturizer):
         resource = super().train(training_data, model)
         # Data without any Chinese (an English-only bank, the BANKING77 benchmark) teach nothing:
         # no vectorizer is kept, and every message then gets no character features.
-        self.vectorizers = {attribute: vectorizer for attribute, vectorizer
-                            in self.vectorizers.items() if hasattr(vectorizer, "vocabulary_")}
+        trained: Dict[str, Any] = self.vectorizers  # type: ignore[has-type]
+        self.vectorizers = {attribute: vectorizer for attribute, vectorizer in trained.items()
+                            if hasattr(vectorizer, "vocabulary_")}
         return resource

@@ -11,7 +11,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.components.chinese_characters import ChineseCharacterFeaturizer
 from bot.components.tokenizer import BilingualTokenizer
 
-
 CONFIG = {**ChineseCharacterFeaturizer.get_default_config(), "analyzer": "char_wb",
           "min_ngram": 1, "max_ngram": 3}
 

@@ -99,7 +99,8 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         """Another encoder makes other features: Rasa's training cache must not reuse them."""
-        path = Path(config["model_path"]) / "encoder.json"
+        # The training cache may pass the config as written, without the defaults.
+        path = Path({**cls.get_default_config(), **config}["model_path"]) / "encoder.json"
         return path.read_text(encoding="utf-8") if path.is_file() else None
 
     def __init__(

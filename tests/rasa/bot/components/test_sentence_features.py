@@ -88,3 +88,6 @@ def test_a_model_refuses_another_encoder_than_it_was_trained_with(featurizer, st
 
 def test_the_training_cache_keys_on_the_encoder():
     assert json.loads(SentenceEncoderFeaturizer.fingerprint_addon(CONFIG))["digest"]
+    # As written in config.yml, without model_path: the default encoder.
+    assert SentenceEncoderFeaturizer.fingerprint_addon({}) == (
+        SentenceEncoderFeaturizer.fingerprint_addon(CONFIG))

@@ -23,7 +23,10 @@ TARGETS = {
     "banking77_best_intent": (0.94, "BANKING77 best-intent accuracy >= 94.0% (anchors 93.4-93.7%)"),
     "banking77_accuracy": (0.925, "BANKING77 accuracy as the assistant answers >= 92.5%"),
     "banking77_training_minutes": (8, "BANKING77 training <= 8 min"),
-    "clinc_in_scope": (0.965, "CLINC150 banking in-scope accuracy >= 96.5% (anchor 96.9%)"),
+    "clinc_in_scope": (0.965, "CLINC150 banking in-scope accuracy as the assistant answers "
+                              ">= 96.5%"),
+    "clinc_in_scope_best_intent": (0.965, "CLINC150 in-scope, never abstaining (as published) "
+                                   ">= 96.5%"),
     "clinc_oos_recall": (0.75, "CLINC150 out-of-scope recall >= 75% (anchor 40-59%)"),
     "e2e_p95_at_8": (150, "End to end p95 <= 150 ms at 8 customers, sending without pause"),
     "e2e_p95_at_8_paused": (150, "End to end p95 <= 150 ms at 8 customers pausing 2-6 s"),
@@ -168,11 +171,16 @@ def main(folder: Path) -> None:
                          "93.4% USE+ConveRT, ~93.7% BERT-large"])
         if clinc:
             summary["clinc_in_scope"] = clinc["in_scope_accuracy"]
+            summary["clinc_in_scope_best_intent"] = clinc.get("in_scope_accuracy_best_intent")
             summary["clinc_oos_recall"] = clinc["out_of_scope_recall"]
             rows.append(["CLINC150 banking + credit cards (30 intents + out-of-scope)",
                          f"{clinc['train_examples']} / {clinc['test_examples']}",
                          f"in-scope accuracy {pct(clinc['in_scope_accuracy'])}, out-of-scope "
-                         f"recall {pct(clinc['out_of_scope_recall'])}",
+                         f"recall {pct(clinc['out_of_scope_recall'])}"
+                         + (f"; never abstaining, in-scope "
+                            f"{pct(clinc['in_scope_accuracy_best_intent'])}, out-of-scope recall "
+                            f"{pct(clinc['out_of_scope_recall_best_intent'])}"
+                            if "in_scope_accuracy_best_intent" in clinc else ""),
                          f"{clinc['training_seconds'] / 60:.1f} min",
                          "BERT: in-scope 96-97%, OOS recall 40-59%"])
         if probe:
